@@ -1,0 +1,71 @@
+package node
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+)
+
+// Definition is one node type: its static [Spec], its constructor and its
+// option loaders. Each node file declares one Definition value and its
+// category's register.go passes it to [Registry.MustRegister].
+type Definition struct {
+	// Spec describes the node to the UI and to flow validation.
+	Spec Spec
+	// Init builds an instance from a node's saved configuration. Required.
+	Init InitFunc
+	// Load holds the option loaders named by the LoadMethod of the spec's
+	// params (Flowise's loadMethods). Nil when the node has none.
+	Load map[string]LoadFunc
+}
+
+// InitFunc builds a node instance: Flowise's init(). It reads the node's
+// configuration from data, takes services from rt and returns an instance
+// that implements an interface from package llm (a chat model, a retriever,
+// ...). Ending nodes return an instance that also implements [Runner].
+//
+// Init may be called concurrently for different flows and must not keep
+// data after returning except through the values it copied out of it.
+type InitFunc func(ctx context.Context, data *Data, rt *Runtime) (any, error)
+
+// LoadFunc lists the choices of an async dropdown: one entry of Flowise's
+// loadMethods. It is called without an instance, with whatever inputs the
+// UI has filled in so far (for example the credential to list models with).
+type LoadFunc func(ctx context.Context, data *Data, rt *Runtime) ([]Option, error)
+
+// Runtime carries the services a node may use during Init and Run. It is
+// built by the engine for each run; nodes never reach for globals. The zero
+// value is usable: a nil Logger or HTTPClient means the node should use
+// [slog.Default] or [http.DefaultClient] via [Runtime.Log] and
+// [Runtime.Client].
+type Runtime struct {
+	// Logger receives the node's diagnostic logs.
+	Logger *slog.Logger
+	// HTTPClient is the client for outbound calls to vendor APIs.
+	HTTPClient *http.Client
+	// ChatflowID is the id of the flow being run.
+	ChatflowID string
+	// ChatID identifies the conversation; SessionID keys memory nodes
+	// (Flowise defaults it to ChatID).
+	ChatID    string
+	SessionID string
+	// Vars holds the values of $vars.<name> references.
+	Vars map[string]string
+}
+
+// Log returns rt.Logger, or [slog.Default] when it is nil (or rt is nil).
+func (rt *Runtime) Log() *slog.Logger {
+	if rt == nil || rt.Logger == nil {
+		return slog.Default()
+	}
+	return rt.Logger
+}
+
+// Client returns rt.HTTPClient, or [http.DefaultClient] when it is nil (or rt
+// is nil).
+func (rt *Runtime) Client() *http.Client {
+	if rt == nil || rt.HTTPClient == nil {
+		return http.DefaultClient
+	}
+	return rt.HTTPClient
+}

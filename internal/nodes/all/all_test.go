@@ -1,0 +1,21 @@
+package all
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/floehq/floe/internal/node"
+)
+
+func TestRegister(t *testing.T) {
+	r := node.NewRegistry()
+	Register(r) // panics on an invalid or duplicate spec
+	var names []string
+	for _, def := range r.List() {
+		names = append(names, def.Spec.Name)
+	}
+	if diff := cmp.Diff([]string{"stickyNote"}, names); diff != "" {
+		t.Errorf("registered nodes (-want +got):\n%s", diff)
+	}
+}

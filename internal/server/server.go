@@ -1,0 +1,89 @@
+// Package server is Floe's HTTP API: Flowise's public /api/v1 surface on a
+// standard library ServeMux, with one route table (routes.go), one error
+// writer (errors.go) and auth that denies by default (auth.go).
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/floehq/floe/internal/config"
+	"github.com/floehq/floe/internal/credentials"
+	"github.com/floehq/floe/internal/node"
+	"github.com/floehq/floe/internal/store"
+)
+
+// Deps are the services a [Server] is built from. All are required except
+// Logger (slog.Default) and Version ("dev").
+type Deps struct {
+	Config      *config.Config
+	Store       *store.DB
+	Nodes       *node.Registry
+	Credentials *credentials.Registry
+	Cipher      *credentials.Cipher
+	Logger      *slog.Logger
+	Version     string
+}
+
+// Server serves the API. It is safe for concurrent use.
+type Server struct {
+	cfg     *config.Config
+	db      *store.DB
+	nodes   *node.Registry
+	creds   *credentials.Registry
+	cipher  *credentials.Cipher
+	log     *slog.Logger
+	version string
+	keys    *keyCache
+	handler http.Handler
+}
+
+// New builds a Server and its route table.
+func New(d Deps) *Server {
+	s := &Server{
+		cfg:     d.Config,
+		db:      d.Store,
+		nodes:   d.Nodes,
+		creds:   d.Credentials,
+		cipher:  d.Cipher,
+		log:     d.Logger,
+		version: d.Version,
+		keys:    newKeyCache(),
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.version == "" {
+		s.version = "dev"
+	}
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.wrap(rt))
+	}
+	s.handler = s.recoverAndLog(s.frameHeaders(s.cors(s.limitBody(s.jsonFallback(mux)))))
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+// handlerFunc is a handler that reports failure by returning an error;
+// [Server.wrap] writes it with [writeError].
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// wrap applies the route's access rule, then runs its handler.
+func (s *Server) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rt.access == admin {
+			if err := s.authorizeAdmin(r); err != nil {
+				writeError(w, r, s.log, err)
+				return
+			}
+		}
+		if err := rt.h(w, r); err != nil {
+			writeError(w, r, s.log, err)
+		}
+	})
+}

@@ -1,0 +1,239 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// sqliteTimeLayout is how SQLite stores timestamps: fixed-width RFC 3339 in
+// UTC with milliseconds, so text order is time order.
+const sqliteTimeLayout = "2006-01-02T15:04:05.000Z"
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn runs queries written in the neutral dialect (? placeholders) on a
+// pool or transaction, rebinding them and converting arguments for db's
+// dialect.
+type conn struct {
+	db *DB
+	q  querier
+}
+
+// reader returns a conn for single-statement reads.
+func (db *DB) reader() conn { return conn{db: db, q: db.r} }
+
+// writer returns a conn for single-statement writes.
+func (db *DB) writer() conn { return conn{db: db, q: db.w} }
+
+func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.q.ExecContext(ctx, c.db.rebind(query), c.db.args(args)...)
+}
+
+func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.q.QueryContext(ctx, c.db.rebind(query), c.db.args(args)...)
+}
+
+func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.q.QueryRowContext(ctx, c.db.rebind(query), c.db.args(args)...)
+}
+
+// execOne runs a statement that must affect at least one row and reports
+// ErrNotFound when it affects none.
+func (c conn) execOne(ctx context.Context, query string, args ...any) error {
+	res, err := c.exec(ctx, query, args...)
+	if err != nil {
+		return mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// inTx runs fn in a write transaction, committing when fn returns nil and
+// rolling back otherwise. fn must use only the conn it is given: on SQLite
+// the writer pool has a single connection, held by the transaction.
+func (db *DB) inTx(ctx context.Context, fn func(c conn) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	if err := fn(conn{db: db, q: tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("committing transaction: %w", mapErr(err))
+	}
+	return nil
+}
+
+// rebind rewrites ? placeholders to $1..$n for Postgres. Question marks
+// inside single-quoted literals and double-quoted identifiers are kept.
+func (db *DB) rebind(query string) string {
+	if db.dialect != DialectPostgres || !strings.Contains(query, "?") {
+		return query
+	}
+	return rebindDollar(query)
+}
+
+func rebindDollar(query string) string {
+	var b strings.Builder
+	b.Grow(len(query) + 8)
+	n := 0
+	var quote byte // the open quote character, or 0
+	for i := 0; i < len(query); i++ {
+		ch := query[i]
+		switch {
+		case quote != 0:
+			if ch == quote {
+				quote = 0 // a doubled quote closes and reopens: same result
+			}
+		case ch == '\'' || ch == '"':
+			quote = ch
+		case ch == '?':
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}
+
+// args converts query arguments for db's dialect: time.Time becomes
+// sqliteTimeLayout text on SQLite and UTC on Postgres.
+// The caller's slice is not modified.
+func (db *DB) args(args []any) []any {
+	var out []any
+	for i, a := range args {
+		if t, ok := a.(time.Time); ok {
+			if out == nil {
+				out = append([]any(nil), args...)
+			}
+			out[i] = db.timeArg(t)
+		}
+	}
+	if out == nil {
+		return args
+	}
+	return out
+}
+
+func (db *DB) timeArg(t time.Time) any {
+	if db.dialect == DialectSQLite {
+		return t.UTC().Format(sqliteTimeLayout)
+	}
+	return t.UTC()
+}
+
+// timeCol scans a timestamp column of either dialect into a UTC time.Time.
+type timeCol struct{ t *time.Time }
+
+// Scan implements sql.Scanner.
+func (c timeCol) Scan(src any) error {
+	switch v := src.(type) {
+	case time.Time:
+		*c.t = v.UTC()
+		return nil
+	case string:
+		return c.parse(v)
+	case []byte:
+		return c.parse(string(v))
+	case nil:
+		*c.t = time.Time{}
+		return nil
+	default:
+		return fmt.Errorf("scanning timestamp: unsupported type %T", src)
+	}
+}
+
+func (c timeCol) parse(s string) error {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return fmt.Errorf("scanning timestamp: %w", err)
+	}
+	*c.t = t.UTC()
+	return nil
+}
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// collect scans every row of rows with scan and closes rows.
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// mapErr turns driver errors into the package's sentinels: no rows becomes
+// ErrNotFound and a unique violation ErrConflict (both wrapping the cause).
+func mapErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if isUniqueViolation(err) {
+		return fmt.Errorf("%w: %w", ErrConflict, err)
+	}
+	return err
+}
+
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return true
+		}
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505" // unique_violation
+	}
+	return false
+}
+
+// newID returns id, or a new random UUID when id is empty.
+func newID(id string) string {
+	if id != "" {
+		return id
+	}
+	return uuid.NewString()
+}
