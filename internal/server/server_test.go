@@ -21,7 +21,7 @@ import (
 
 // testEnv is a Server over a real database, called in-process.
 type testEnv struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *Server
 	db     *store.DB
 	cfg    *config.Config
@@ -30,13 +30,13 @@ type testEnv struct {
 
 // newEnv builds a server on a fresh database of the given dialect. extra
 // are KEY=value settings on top of a temp DATABASE_PATH.
-func newEnv(t *testing.T, dialect string, extra ...string) *testEnv {
+func newEnv(t testing.TB, dialect string, extra ...string) *testEnv {
 	t.Helper()
 	db := storetest.Open(t, dialect)
 	return newEnvOn(t, db, "test-secret-key", extra...)
 }
 
-func newEnvOn(t *testing.T, db *store.DB, secret string, extra ...string) *testEnv {
+func newEnvOn(t testing.TB, db *store.DB, secret string, extra ...string) *testEnv {
 	t.Helper()
 	cfg, err := config.FromEnv(append([]string{"DATABASE_PATH=" + t.TempDir()}, extra...))
 	if err != nil {
@@ -69,7 +69,7 @@ type resp struct {
 	body   []byte
 }
 
-func (r resp) json(t *testing.T, v any) {
+func (r resp) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decoding %s: %v", r.body, err)
@@ -138,7 +138,7 @@ func (e *testEnv) newKey(name string, auth string) (key, id string) {
 }
 
 // sharedDir is ../shared beside the checkout (FLOE_SHARED_DIR overrides).
-func sharedDir(t *testing.T) string {
+func sharedDir(t testing.TB) string {
 	t.Helper()
 	if d := os.Getenv("FLOE_SHARED_DIR"); d != "" {
 		return d
