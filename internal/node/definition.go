@@ -2,8 +2,11 @@ package node
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+
+	"github.com/floehq/floe/internal/llm"
 )
 
 // Definition is one node type: its static [Spec], its constructor and its
@@ -51,6 +54,64 @@ type Runtime struct {
 	SessionID string
 	// Vars holds the values of $vars.<name> references.
 	Vars map[string]string
+	// Question is the user's input of this run (Flowise passes it to
+	// init); nodes that produce a value at build time, such as an LLM
+	// Chain with the outputPrediction output, use it.
+	Question string
+	// Credentials decrypts the credential a node selected; nil when no
+	// credential store is available.
+	Credentials CredentialResolver
+	// History reads stored chat turns for memory nodes; nil outside a
+	// server.
+	History llm.HistoryReader
+	// Emitter receives a node's streaming events during Init-time runs
+	// (nil means discard).
+	Emitter Emitter
+}
+
+// CredentialResolver returns the decrypted fields of a stored credential.
+// An unknown id is an error.
+type CredentialResolver interface {
+	Credential(ctx context.Context, id string) (map[string]any, error)
+}
+
+// CredentialParam returns a credential field as Flowise's
+// getCredentialParam does: an input of the same name wins over the stored
+// credential's field; "" when neither has it. The credential is the one
+// data.Credential names (or inputs.credentialId).
+func CredentialParam(ctx context.Context, data *Data, rt *Runtime, key string) (string, error) {
+	if v, err := data.String(key, ""); err != nil {
+		return "", err
+	} else if v != "" {
+		return v, nil
+	}
+	id := data.Credential
+	if id == "" {
+		id, _ = data.String("credentialId", "")
+	}
+	if id == "" || rt == nil || rt.Credentials == nil {
+		return "", nil
+	}
+	fields, err := rt.Credentials.Credential(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("node %s: reading credential %s: %w", data.ID, id, err)
+	}
+	switch v := fields[key].(type) {
+	case nil:
+		return "", nil
+	case string:
+		return v, nil
+	default:
+		return fmt.Sprint(v), nil
+	}
+}
+
+// Emit sends e to rt.Emitter, or drops it when there is none.
+func (rt *Runtime) Emit(e Event) error {
+	if rt == nil || rt.Emitter == nil {
+		return nil
+	}
+	return rt.Emitter.Emit(e)
 }
 
 // Log returns rt.Logger, or [slog.Default] when it is nil (or rt is nil).

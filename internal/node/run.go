@@ -21,8 +21,13 @@ type Runner interface {
 type RunInput struct {
 	// Question is the user's message.
 	Question string
-	// History is the earlier conversation, oldest first.
+	// History holds messages the caller sent with the request (the API's
+	// history field), oldest first. Chains put them before the turns their
+	// memory returns, as Flowise's prependMessages.
 	History []llm.Message
+	// SessionID keys the memory of the conversation; ChatID names it.
+	SessionID string
+	ChatID    string
 	// Overrides holds the request's overrideConfig, already filtered by
 	// the flow's override permissions.
 	Overrides map[string]any
@@ -39,6 +44,19 @@ type RunOutput struct {
 	JSON any
 	// SourceDocuments are the documents the answer was based on.
 	SourceDocuments []llm.Document
+	// UsedTools records the tool calls an agent made.
+	UsedTools []UsedTool
+	// Usage totals the tokens the run's model calls reported.
+	Usage *llm.Usage
+}
+
+// UsedTool is one tool call in Flowise's usedTools shape.
+type UsedTool struct {
+	Tool            string         `json:"tool"`
+	ToolInput       any            `json:"toolInput"`
+	ToolOutput      string         `json:"toolOutput"`
+	SourceDocuments []llm.Document `json:"sourceDocuments,omitempty"`
+	Error           string         `json:"error,omitempty"`
 }
 
 // EventKind names an [Event]; the values are Flowise's SSE event names.

@@ -1,13 +1,25 @@
-// Package all registers every node category that Floe ships. It is the
-// single list to edit when a category is added.
+// Package all registers every node category that ships with Floe: the one
+// explicit list (STYLE.md §2.6).
 package all
 
 import (
 	"github.com/floehq/floe/internal/node"
+	"github.com/floehq/floe/internal/nodes/chains"
+	"github.com/floehq/floe/internal/nodes/chatmodels"
+	"github.com/floehq/floe/internal/nodes/memory"
+	"github.com/floehq/floe/internal/nodes/moderation"
+	"github.com/floehq/floe/internal/nodes/outputparsers"
+	"github.com/floehq/floe/internal/nodes/prompts"
 	"github.com/floehq/floe/internal/nodes/utilities"
 )
 
-// Register adds the nodes of every shipped category to r.
+// Register adds every shipped node to r.
 func Register(r *node.Registry) {
+	chatmodels.Register(r)
+	prompts.Register(r)
+	chains.Register(r)
+	memory.Register(r)
+	outputparsers.Register(r)
+	moderation.Register(r)
 	utilities.Register(r)
 }
