@@ -23,6 +23,10 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/ping", public, s.ping},
 		{"GET /api/v1/version", public, s.getVersion},
 
+		{"POST /api/v1/prediction/{id}", public, s.createPrediction},
+		{"GET /api/v1/chatflows-streaming/{id}", public, s.chatflowStreaming},
+		{"PUT /api/v1/chatmessage/abort/{chatflowid}/{chatid}", public, s.abortChatMessage},
+
 		{"GET /api/v1/chatflows", admin, s.listChatflows},
 		{"POST /api/v1/chatflows", admin, s.createChatflow},
 		{"GET /api/v1/chatflows/{id}", admin, s.getChatflow},
@@ -53,6 +57,9 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/tools/{id}", admin, s.getTool},
 		{"PUT /api/v1/tools/{id}", admin, s.updateTool},
 		{"DELETE /api/v1/tools/{id}", admin, s.deleteTool},
+
+		// Message API, feedback and leads (chatmessages.go, feedback.go, leads.go).
+		// END message API
 
 		{"GET /api/v1/nodes", admin, s.listNodes},
 		{"GET /api/v1/nodes/{name}", admin, s.getNode},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/floehq/floe/internal/config"
 	"github.com/floehq/floe/internal/credentials"
+	"github.com/floehq/floe/internal/engine"
 	"github.com/floehq/floe/internal/node"
 	"github.com/floehq/floe/internal/store"
 )
@@ -23,6 +24,8 @@ type Deps struct {
 	Cipher      *credentials.Cipher
 	Logger      *slog.Logger
 	Version     string
+	// HTTPClient is used by nodes for vendor APIs (nil: http.DefaultClient).
+	HTTPClient *http.Client
 }
 
 // Server serves the API. It is safe for concurrent use.
@@ -35,6 +38,9 @@ type Server struct {
 	log     *slog.Logger
 	version string
 	keys    *keyCache
+	runs    *runs
+	limits  *limiter
+	engine  *engine.Engine
 	handler http.Handler
 }
 
@@ -49,6 +55,8 @@ func New(d Deps) *Server {
 		log:     d.Logger,
 		version: d.Version,
 		keys:    newKeyCache(),
+		runs:    newRuns(),
+		limits:  newLimiter(),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -56,6 +64,7 @@ func New(d Deps) *Server {
 	if s.version == "" {
 		s.version = "dev"
 	}
+	s.engine = &engine.Engine{Nodes: s.nodes, Logger: s.log, HTTPClient: d.HTTPClient}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, s.wrap(rt))

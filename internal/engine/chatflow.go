@@ -1,0 +1,245 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/floehq/floe/internal/flow"
+	"github.com/floehq/floe/internal/llm"
+	"github.com/floehq/floe/internal/node"
+)
+
+// Engine runs chatflows. It is safe for concurrent use; each Run builds its
+// own node instances.
+type Engine struct {
+	Nodes      *node.Registry
+	Logger     *slog.Logger
+	HTTPClient *http.Client
+}
+
+// Request is one chatflow run.
+type Request struct {
+	ChatflowID string
+	ChatID     string
+	SessionID  string
+	Flow       *flow.Flow
+	Question   string
+	// History holds messages sent with the request, put before memory.
+	History []llm.Message
+	// Overrides is the request's overrideConfig; Permissions gates it.
+	Overrides   map[string]any
+	Permissions Permissions
+	// Vars holds the stored variables ($vars.<name>).
+	Vars map[string]string
+	// FileAttachment is the text of full-file uploads.
+	FileAttachment string
+	// Credentials and Stored are the services nodes get: credential
+	// decryption and stored chat history.
+	Credentials node.CredentialResolver
+	Stored      llm.HistoryReader
+	// Emitter receives the ending node's events; nil discards them.
+	Emitter node.Emitter
+}
+
+// Result is the ending node's output plus what the server reports about
+// the run.
+type Result struct {
+	node.RunOutput
+	// MemoryType is the label of the flow's memory node ("" without one).
+	MemoryType string
+}
+
+// MemoryNode returns Flowise's memory node of a flow: the first node of
+// category Memory that is the source of an edge, or nil.
+func MemoryNode(f *flow.Flow) *flow.Node {
+	sources := map[string]bool{}
+	for _, e := range f.Edges {
+		sources[e.Source] = true
+	}
+	for i := range f.Nodes {
+		n := &f.Nodes[i]
+		if n.Data.Category == "Memory" && sources[n.ID] {
+			return n
+		}
+	}
+	return nil
+}
+
+// paramInfo is what the engine needs of an input param.
+type paramInfo struct {
+	Name           string `json:"name"`
+	Type           string `json:"type"`
+	AcceptVariable bool   `json:"acceptVariable"`
+	Optional       bool   `json:"optional"`
+}
+
+// Run builds the flow and runs its ending node.
+func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
+	end, err := req.Flow.EndingNode()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnrunnable, err)
+	}
+	order, err := req.Flow.Order(end.ID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnrunnable, err)
+	}
+	sc := &scope{
+		question:       req.Question,
+		instances:      map[string]any{},
+		vars:           req.Vars,
+		fileAttachment: req.FileAttachment,
+		flowVars: map[string]any{
+			"chatflowid": req.ChatflowID, "chatflowId": req.ChatflowID,
+			"chatId": req.ChatID, "sessionId": req.SessionID, "input": req.Question,
+		},
+	}
+	mem := MemoryNode(req.Flow)
+	if mem != nil && slices.Contains(order, mem.ID) {
+		// Build the memory first so {{chat_history}} can read it anywhere.
+		order = append([]string{mem.ID}, slices.DeleteFunc(order, func(id string) bool { return id == mem.ID })...)
+	}
+	sc.chatHistory = func(ctx context.Context) (string, error) {
+		msgs := slices.Clone(req.History)
+		if mem != nil {
+			if m, ok := sc.instances[mem.ID].(llm.Memory); ok {
+				stored, err := m.Messages(ctx, req.SessionID)
+				if err != nil {
+					return "", &NodeError{NodeID: mem.ID, NodeName: mem.Data.Name, Err: fmt.Errorf("reading chat history: %w", err)}
+				}
+				msgs = append(msgs, stored...)
+			}
+		}
+		return historyText(msgs), nil
+	}
+	var closers []func(context.Context) error
+	defer func() {
+		for _, c := range slices.Backward(closers) {
+			if err := c(context.WithoutCancel(ctx)); err != nil {
+				e.log().Warn("closing node instance", "err", err)
+			}
+		}
+	}()
+	rt := node.Runtime{
+		Logger: e.log(), HTTPClient: e.HTTPClient, ChatflowID: req.ChatflowID, ChatID: req.ChatID,
+		SessionID: req.SessionID, Vars: req.Vars, Question: req.Question, Credentials: req.Credentials,
+		History: req.Stored,
+	}
+	for _, id := range order {
+		n := req.Flow.Node(id)
+		inst, err := e.build(ctx, n, sc, req, rt)
+		if err != nil {
+			return nil, err
+		}
+		sc.instances[id] = inst
+		if c, ok := inst.(interface{ Close(context.Context) error }); ok {
+			closers = append(closers, c.Close)
+		}
+	}
+	runner, ok := sc.instances[end.ID].(node.Runner)
+	if !ok {
+		return nil, unrunnable(end.ID, end.Data.Name, "ending node cannot answer a question (output %v)", end.Data.Outputs["output"])
+	}
+	emit := req.Emitter
+	if emit == nil {
+		emit = node.Discard
+	}
+	out, err := runner.Run(ctx, node.RunInput{
+		Question: req.Question, History: req.History, SessionID: req.SessionID, ChatID: req.ChatID, Vars: req.Vars,
+	}, emit)
+	res := &Result{RunOutput: out}
+	if mem != nil {
+		res.MemoryType = mem.Data.Label
+	}
+	if err != nil {
+		return res, &NodeError{NodeID: end.ID, NodeName: end.Data.Name, Err: err}
+	}
+	return res, nil
+}
+
+func (e *Engine) log() *slog.Logger {
+	if e.Logger == nil {
+		return slog.Default()
+	}
+	return e.Logger
+}
+
+// build instantiates one node: overrides, reference resolution, Init.
+func (e *Engine) build(ctx context.Context, n *flow.Node, sc *scope, req Request, rt node.Runtime) (any, error) {
+	def, err := e.Nodes.Lookup(n.Data.Name)
+	if err != nil {
+		return nil, unrunnable(n.ID, n.Data.Name, "unknown node type %q", n.Data.Name)
+	}
+	params := map[string]paramInfo{}
+	for _, raw := range n.Data.InputParams {
+		var p paramInfo
+		if json.Unmarshal(raw, &p) == nil && p.Name != "" {
+			params[p.Name] = p
+		}
+	}
+	for _, p := range def.Spec.Inputs {
+		if _, ok := params[p.Name]; !ok {
+			params[p.Name] = paramInfo{Name: p.Name, Type: p.Type, AcceptVariable: p.AcceptVariable, Optional: p.Optional}
+		}
+	}
+	inputs := deepCopy(n.Data.Inputs)
+	applyOverrides(n, inputs, req.Overrides, req.Permissions)
+	for _, k := range slices.Sorted(maps.Keys(inputs)) {
+		v, err := sc.resolveInput(ctx, inputs[k], params[k].AcceptVariable)
+		if err != nil {
+			return nil, &NodeError{NodeID: n.ID, NodeName: n.Data.Name, Err: fmt.Errorf("input %q: %w", k, err)}
+		}
+		inputs[k] = v
+	}
+	for _, p := range def.Spec.Inputs {
+		if p.Optional || !isAnchor(p.Type) {
+			continue
+		}
+		if v, ok := inputs[p.Name]; !ok || v == nil || v == "" {
+			return nil, unrunnable(n.ID, n.Data.Name, "required input %q (%s) is not connected", p.Name, p.Type)
+		}
+	}
+	data := &node.Data{ID: n.ID, Name: n.Data.Name, Label: n.Data.Label, Inputs: inputs, Outputs: n.Data.Outputs, Credential: n.Data.Credential}
+	inst, err := def.Init(ctx, data, &rt)
+	if err != nil {
+		var ne *NodeError
+		if errors.As(err, &ne) {
+			return nil, err
+		}
+		return nil, &NodeError{NodeID: n.ID, NodeName: n.Data.Name, Err: err}
+	}
+	return inst, nil
+}
+
+// isAnchor reports whether a param type is a class name (a connection).
+func isAnchor(t string) bool {
+	return t != "" && t[0] >= 'A' && t[0] <= 'Z' && !strings.Contains(t, " ")
+}
+
+func deepCopy(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = copyValue(v)
+	}
+	return out
+}
+
+func copyValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		return deepCopy(t)
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = copyValue(x)
+		}
+		return out
+	}
+	return v
+}

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/floehq/floe/internal/llm"
+	"github.com/floehq/floe/internal/store"
+)
+
+// credentialResolver decrypts stored credentials for nodes.
+type credentialResolver struct{ s *Server }
+
+// Credential returns the decrypted fields of credential id.
+func (c credentialResolver) Credential(ctx context.Context, id string) (map[string]any, error) {
+	if !uuidRE.MatchString(id) {
+		return nil, fmt.Errorf("credential id %q is not a uuid", id)
+	}
+	cred, err := c.s.db.GetCredential(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("credential %s does not exist", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.s.decrypt(cred)
+}
+
+// historyReader serves memory nodes from the chat_message table.
+type historyReader struct{ db *store.DB }
+
+// History returns a session's messages, oldest first; limit > 0 keeps the
+// newest limit.
+func (h historyReader) History(ctx context.Context, chatflowID, sessionID string, limit int) ([]llm.Message, error) {
+	f := store.ChatMessageFilter{ChatflowID: chatflowID, SessionID: sessionID}
+	if limit > 0 {
+		f.Descending, f.Limit = true, limit
+	}
+	rows, err := h.db.ListChatMessages(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("reading chat history: %w", err)
+	}
+	if limit > 0 {
+		slices.Reverse(rows)
+	}
+	out := make([]llm.Message, 0, len(rows))
+	for _, m := range rows {
+		role := llm.RoleAssistant
+		if m.Role == "userMessage" {
+			role = llm.RoleUser
+		}
+		out = append(out, llm.Message{Role: role, Content: m.Content})
+	}
+	return out, nil
+}
+
+// variables returns the stored variables by name: static ones with their
+// value, runtime ones read from the process environment.
+func (s *Server) variables(ctx context.Context) (map[string]string, error) {
+	vars, err := s.db.ListVariables(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(vars))
+	for _, v := range vars {
+		switch {
+		case v.Type == "runtime":
+			if val, ok := os.LookupEnv(v.Name); ok {
+				out[v.Name] = val
+			}
+		case v.Value != nil:
+			out[v.Name] = *v.Value
+		}
+	}
+	return out, nil
+}
+
+// jsonText renders v as JSON text for a nullable column; nil stays nil.
+func jsonColumn(v any) *string {
+	if v == nil {
+		return nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	s := string(b)
+	return &s
+}
