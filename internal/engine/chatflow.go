@@ -30,7 +30,9 @@ type Request struct {
 	ChatID     string
 	SessionID  string
 	Flow       *flow.Flow
-	Question   string
+	// Plan is Flow compiled by [Engine.Compile]; optional.
+	Plan     *Plan
+	Question string
 	// History holds messages sent with the request, put before memory.
 	History []llm.Message
 	// Overrides is the request's overrideConfig; Permissions gates it.
@@ -80,16 +82,69 @@ type paramInfo struct {
 	Optional       bool   `json:"optional"`
 }
 
-// Run builds the flow and runs its ending node.
+// Plan is a flow prepared for running: its ending node, build order and
+// input params, computed once. A Plan is immutable and safe to share
+// between concurrent runs; cache it per saved flow.
+type Plan struct {
+	flow   *flow.Flow
+	end    *flow.Node
+	order  []string
+	mem    *flow.Node
+	params map[string]map[string]paramInfo // node id → param name → info
+}
+
+// Compile prepares f for [Engine.Run]. Errors wrap [ErrUnrunnable].
+func (e *Engine) Compile(f *flow.Flow) (*Plan, error) {
+	end, err := f.EndingNode()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnrunnable, err)
+	}
+	order, err := f.Order(end.ID)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnrunnable, err)
+	}
+	p := &Plan{flow: f, end: end, order: order, mem: MemoryNode(f), params: map[string]map[string]paramInfo{}}
+	if p.mem != nil && slices.Contains(order, p.mem.ID) {
+		// Build the memory first so {{chat_history}} can read it anywhere.
+		p.order = append([]string{p.mem.ID}, slices.DeleteFunc(slices.Clone(order), func(id string) bool { return id == p.mem.ID })...)
+	}
+	for _, id := range p.order {
+		p.params[id] = e.nodeParams(f.Node(id))
+	}
+	return p, nil
+}
+
+// nodeParams reads a node's input params from its saved inputParams, and
+// from the registered spec for params the saved node lacks.
+func (e *Engine) nodeParams(n *flow.Node) map[string]paramInfo {
+	params := map[string]paramInfo{}
+	for _, raw := range n.Data.InputParams {
+		var pi paramInfo
+		if json.Unmarshal(raw, &pi) == nil && pi.Name != "" {
+			params[pi.Name] = pi
+		}
+	}
+	if def, err := e.Nodes.Lookup(n.Data.Name); err == nil {
+		for _, pr := range def.Spec.Inputs {
+			if _, ok := params[pr.Name]; !ok {
+				params[pr.Name] = paramInfo{Name: pr.Name, Type: pr.Type, AcceptVariable: pr.AcceptVariable, Optional: pr.Optional}
+			}
+		}
+	}
+	return params
+}
+
+// Run builds the flow and runs its ending node. req.Plan is used when set
+// (it must come from req.Flow); otherwise the flow is compiled first.
 func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
-	end, err := req.Flow.EndingNode()
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnrunnable, err)
+	plan := req.Plan
+	if plan == nil {
+		var err error
+		if plan, err = e.Compile(req.Flow); err != nil {
+			return nil, err
+		}
 	}
-	order, err := req.Flow.Order(end.ID)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrUnrunnable, err)
-	}
+	end, order, mem := plan.end, plan.order, plan.mem
 	sc := &scope{
 		question:       req.Question,
 		instances:      map[string]any{},
@@ -99,11 +154,6 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 			"chatflowid": req.ChatflowID, "chatflowId": req.ChatflowID,
 			"chatId": req.ChatID, "sessionId": req.SessionID, "input": req.Question,
 		},
-	}
-	mem := MemoryNode(req.Flow)
-	if mem != nil && slices.Contains(order, mem.ID) {
-		// Build the memory first so {{chat_history}} can read it anywhere.
-		order = append([]string{mem.ID}, slices.DeleteFunc(order, func(id string) bool { return id == mem.ID })...)
 	}
 	sc.chatHistory = func(ctx context.Context) (string, error) {
 		msgs := slices.Clone(req.History)
@@ -132,8 +182,8 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 		History: req.Stored,
 	}
 	for _, id := range order {
-		n := req.Flow.Node(id)
-		inst, err := e.build(ctx, n, sc, req, rt)
+		n := plan.flow.Node(id)
+		inst, err := e.build(ctx, n, plan.params[id], sc, req, rt)
 		if err != nil {
 			return nil, err
 		}
@@ -171,22 +221,10 @@ func (e *Engine) log() *slog.Logger {
 }
 
 // build instantiates one node: overrides, reference resolution, Init.
-func (e *Engine) build(ctx context.Context, n *flow.Node, sc *scope, req Request, rt node.Runtime) (any, error) {
+func (e *Engine) build(ctx context.Context, n *flow.Node, params map[string]paramInfo, sc *scope, req Request, rt node.Runtime) (any, error) {
 	def, err := e.Nodes.Lookup(n.Data.Name)
 	if err != nil {
 		return nil, unrunnable(n.ID, n.Data.Name, "unknown node type %q", n.Data.Name)
-	}
-	params := map[string]paramInfo{}
-	for _, raw := range n.Data.InputParams {
-		var p paramInfo
-		if json.Unmarshal(raw, &p) == nil && p.Name != "" {
-			params[p.Name] = p
-		}
-	}
-	for _, p := range def.Spec.Inputs {
-		if _, ok := params[p.Name]; !ok {
-			params[p.Name] = paramInfo{Name: p.Name, Type: p.Type, AcceptVariable: p.AcceptVariable, Optional: p.Optional}
-		}
 	}
 	inputs := deepCopy(n.Data.Inputs)
 	applyOverrides(n, inputs, req.Overrides, req.Permissions)

@@ -26,7 +26,8 @@ func (e *Engine) ClearMemory(ctx context.Context, req Request, memoryType string
 		rt := node.Runtime{Logger: e.log(), HTTPClient: e.HTTPClient, ChatflowID: req.ChatflowID, ChatID: req.ChatID,
 			SessionID: req.SessionID, Vars: req.Vars, Credentials: req.Credentials, History: req.Stored}
 		for _, id := range order {
-			inst, err := e.build(ctx, req.Flow.Node(id), sc, req, rt)
+			n := req.Flow.Node(id)
+			inst, err := e.build(ctx, n, e.nodeParams(n), sc, req, rt)
 			if err != nil {
 				return err
 			}

@@ -25,6 +25,14 @@ func TestPublicRoutes(t *testing.T) {
 		"GET /api/v1/chatflows/apikey/{apikey}",
 		"GET /api/v1/public-chatflows/{id}",
 		"GET /api/v1/verify/apikey/{apikey}",
+		"POST /api/v1/feedback",
+		"POST /api/v1/feedback/{id}",
+		"PUT /api/v1/feedback/{id}",
+		"POST /api/v1/leads",
+		"POST /api/v1/leads/{$}",
+		"POST /api/v1/prediction/{id}",
+		"GET /api/v1/chatflows-streaming/{id}",
+		"PUT /api/v1/chatmessage/abort/{chatflowid}/{chatid}",
 	}
 	slices.Sort(got)
 	slices.Sort(want)
@@ -103,6 +111,10 @@ func adminCalls(f fixtures) map[string]req {
 		"GET /api/v1/tools/{id}":                    {path: "/api/v1/tools/" + f.tool},
 		"PUT /api/v1/tools/{id}":                    {path: "/api/v1/tools/" + f.tool, body: map[string]any{"name": "t2", "description": "d2"}},
 		"DELETE /api/v1/tools/{id}":                 {path: "/api/v1/tools/" + f.toolDel},
+		"GET /api/v1/chatmessage/{id}":              {path: "/api/v1/chatmessage/" + f.flow + "?feedback=true"},
+		"DELETE /api/v1/chatmessage/{id}":           {path: "/api/v1/chatmessage/" + f.flow + "?chatId=c"},
+		"GET /api/v1/feedback/{id}":                 {path: "/api/v1/feedback/" + f.flow},
+		"GET /api/v1/leads/{id}":                    {path: "/api/v1/leads/" + f.flow},
 		"GET /api/v1/nodes":                         {path: "/api/v1/nodes"},
 		"GET /api/v1/nodes/{name}":                  {path: "/api/v1/nodes/stickyNote"},
 		"GET /api/v1/components-credentials":        {path: "/api/v1/components-credentials"},
@@ -197,7 +209,7 @@ func TestLoopbackOpenUntilFirstKey(t *testing.T) {
 		t.Errorf("spoofed X-Forwarded-For: got %d, want 401", r.status)
 	}
 	key, _ := e.newKey("first", "")
-	if r := e.loopback("GET", "/api/v1/chatflows", nil); r.status != http.StatusUnauthorized {
+	if r := e.do(req{method: "GET", path: "/api/v1/chatflows", remote: "127.0.0.1:4000"}); r.status != http.StatusUnauthorized {
 		t.Errorf("loopback once a key exists: got %d, want 401", r.status)
 	}
 	if r := e.do(req{method: "GET", path: "/api/v1/chatflows", key: key}); r.status != http.StatusOK {

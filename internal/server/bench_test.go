@@ -1,6 +1,9 @@
 package server
 
 import (
+	"strconv"
+
+	"github.com/floehq/floe/internal/llm/llmtest"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -60,3 +63,23 @@ func jsonString(s string) string {
 }
 
 func newBenchEnv(b *testing.B) *testEnv { return newEnv(b, "sqlite") }
+
+// BenchmarkPrediction is one non-streaming Conversation Chain prediction
+// against the fake OpenAI server, in-process (no network to Floe).
+func BenchmarkPrediction(b *testing.B) {
+	e := newBenchEnv(b)
+	fake := llmtest.NewProvider(b)
+	id := e.openAIConversation(fake, nil)
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		i++
+		body := `{"question":"Hello","chatId":"s` + strconv.Itoa(i%200) + `"}`
+		r := httptest.NewRequest("POST", "/api/v1/prediction/"+id, strings.NewReader(body))
+		w := httptest.NewRecorder()
+		e.srv.ServeHTTP(w, r)
+		if w.Code != 200 {
+			b.Fatalf("got %d %s", w.Code, w.Body.String())
+		}
+	}
+}

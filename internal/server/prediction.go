@@ -15,7 +15,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/floehq/floe/internal/engine"
-	"github.com/floehq/floe/internal/flow"
 	"github.com/floehq/floe/internal/llm"
 	"github.com/floehq/floe/internal/node"
 	"github.com/floehq/floe/internal/store"
@@ -254,7 +253,7 @@ func (s *Server) createPrediction(w http.ResponseWriter, r *http.Request) error 
 	if cf.Type == store.TypeAgentflow {
 		return errorf(http.StatusNotImplemented, "Agentflow V2 execution is not available in this version of Floe")
 	}
-	f, err := flow.Parse([]byte(cf.FlowData))
+	f, plan, err := s.plan(cf)
 	if err != nil {
 		return errorf(http.StatusBadRequest, "chatflow %s cannot run: %v", cf.ID, err)
 	}
@@ -291,7 +290,7 @@ func (s *Server) createPrediction(w http.ResponseWriter, r *http.Request) error 
 	ctx, done := s.runs.start(r.Context(), cf.ID, chatID)
 	defer done()
 	req := engine.Request{
-		ChatflowID: cf.ID, ChatID: chatID, SessionID: sessionID, Flow: f, Question: in.Question,
+		ChatflowID: cf.ID, ChatID: chatID, SessionID: sessionID, Flow: f, Plan: plan, Question: in.Question,
 		History: in.History, Overrides: in.Overrides, Permissions: apiCfg.Overrides, Vars: vars,
 		Credentials: credentialResolver{s}, Stored: historyReader{s.db},
 	}
@@ -322,7 +321,7 @@ func (s *Server) createPrediction(w http.ResponseWriter, r *http.Request) error 
 		return &apiError{Status: status, Message: msg}
 	}
 	if res.Usage != nil {
-		s.log.InfoContext(r.Context(), "prediction usage", "chatflow", cf.ID, "chatId", chatID,
+		s.log.DebugContext(r.Context(), "prediction usage", "chatflow", cf.ID, "chatId", chatID,
 			"input_tokens", res.Usage.InputTokens, "output_tokens", res.Usage.OutputTokens, "total_tokens", res.Usage.TotalTokens,
 			"duration", time.Since(began))
 	}
@@ -454,8 +453,8 @@ func (s *Server) chatflowStreaming(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	f, err := flow.Parse([]byte(cf.FlowData))
-	streaming := err == nil && engine.IsStreamable(f, cf.Type, deref(cf.ChatbotConfig))
+	f, _, _ := s.plan(cf)
+	streaming := f != nil && engine.IsStreamable(f, cf.Type, deref(cf.ChatbotConfig))
 	writeJSON(w, http.StatusOK, map[string]bool{"isStreaming": streaming})
 	return nil
 }

@@ -59,6 +59,15 @@ func (s *Server) routes() []route {
 		{"DELETE /api/v1/tools/{id}", admin, s.deleteTool},
 
 		// Message API, feedback and leads (chatmessages.go, feedback.go, leads.go).
+		{"GET /api/v1/chatmessage/{id}", admin, s.listChatMessages},
+		{"DELETE /api/v1/chatmessage/{id}", admin, s.deleteChatMessages},
+		{"POST /api/v1/feedback", public, s.createFeedback},
+		{"POST /api/v1/feedback/{id}", public, s.createFeedback}, // the chat widget's URL; {id} is the chatflow
+		{"PUT /api/v1/feedback/{id}", public, s.updateFeedback},
+		{"GET /api/v1/feedback/{id}", admin, s.listFeedback}, // public in Flowise
+		{"POST /api/v1/leads", public, s.createLead},
+		{"POST /api/v1/leads/{$}", public, s.createLead}, // the chat widget's URL
+		{"GET /api/v1/leads/{id}", admin, s.listLeads},
 		// END message API
 
 		{"GET /api/v1/nodes", admin, s.listNodes},

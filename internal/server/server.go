@@ -39,6 +39,7 @@ type Server struct {
 	version string
 	keys    *keyCache
 	runs    *runs
+	plans   *planCache
 	limits  *limiter
 	engine  *engine.Engine
 	handler http.Handler
@@ -56,6 +57,7 @@ func New(d Deps) *Server {
 		version: d.Version,
 		keys:    newKeyCache(),
 		runs:    newRuns(),
+		plans:   newPlanCache(),
 		limits:  newLimiter(),
 	}
 	if s.log == nil {

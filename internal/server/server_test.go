@@ -26,6 +26,8 @@ type testEnv struct {
 	db     *store.DB
 	cfg    *config.Config
 	secret string
+	// adminKey is the first key newKey made; loopback sends it.
+	adminKey string
 }
 
 // newEnv builds a server on a fresh database of the given dialect. extra
@@ -114,7 +116,7 @@ func (e *testEnv) do(rq req) resp {
 // loopback sends a request from 127.0.0.1, which is admin while no key exists.
 func (e *testEnv) loopback(method, path string, body any) resp {
 	e.t.Helper()
-	return e.do(req{method: method, path: path, body: body, remote: "127.0.0.1:4000"})
+	return e.do(req{method: method, path: path, body: body, remote: "127.0.0.1:4000", key: e.adminKey})
 }
 
 // mustOK fails the test unless the response is 200 and decodes it into v.
@@ -134,6 +136,9 @@ func (e *testEnv) newKey(name string, auth string) (key, id string) {
 	rq := req{method: "POST", path: "/api/v1/apikey", body: map[string]any{"keyName": name}, remote: "127.0.0.1:4000", key: auth}
 	var v apiKeyView
 	e.mustOK(e.do(rq), &v)
+	if e.adminKey == "" {
+		e.adminKey = v.APIKey
+	}
 	return v.APIKey, v.ID
 }
 

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -266,6 +267,99 @@ func TestChatMessageIndexes(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+}
+
+func TestGetChatMessage(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		m := &store.ChatMessage{Role: "apiMessage", ChatflowID: "f", ChatID: "c", ChatType: "EXTERNAL", Content: "hi",
+			SessionID: ptr("s")}
+		if err := db.AddChatMessages(ctx, m); err != nil {
+			t.Fatalf("AddChatMessages: %v", err)
+		}
+		got, err := db.GetChatMessage(ctx, m.ID)
+		if err != nil {
+			t.Fatalf("GetChatMessage: %v", err)
+		}
+		if diff := cmp.Diff(m, got); diff != "" {
+			t.Errorf("GetChatMessage mismatch (-want +got):\n%s", diff)
+		}
+		if _, err := db.GetChatMessage(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("GetChatMessage of an unknown id: got %v, want ErrNotFound", err)
+		}
+	})
+}
+
+func TestDeleteChatMessagesByID(t *testing.T) {
+	forEachDialect(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		for _, e := range []string{"e1", "e2"} {
+			err := store.Exec(ctx, db, `INSERT INTO execution (id, "executionData", "state", "agentflowId", "sessionId",
+				"createdDate", "updatedDate") VALUES (?, '[]', 'FINISHED', 'f', 's', ?, ?)`, e, time.Now(), time.Now())
+			if err != nil {
+				t.Fatalf("inserting execution: %v", err)
+			}
+		}
+		add := func(flow, exec string) *store.ChatMessage {
+			m := &store.ChatMessage{Role: "apiMessage", ChatflowID: flow, ChatID: "c", ChatType: "INTERNAL"}
+			if exec != "" {
+				m.ExecutionID = ptr(exec)
+			}
+			if err := db.AddChatMessages(ctx, m); err != nil {
+				t.Fatalf("AddChatMessages: %v", err)
+			}
+			fb := &store.Feedback{ChatflowID: flow, ChatID: "c", MessageID: m.ID, Rating: store.RatingThumbsUp}
+			if err := db.CreateFeedback(ctx, fb); err != nil {
+				t.Fatalf("CreateFeedback: %v", err)
+			}
+			return m
+		}
+		a := add("f", "e1") // e1 is referenced by a only
+		b := add("f", "e2") // e2 is referenced by b and c
+		c := add("f", "e2")
+		g := add("g", "")
+		n, err := db.DeleteChatMessagesByID(ctx, "f", []string{a.ID, b.ID, g.ID, "nope"})
+		if err != nil {
+			t.Fatalf("DeleteChatMessagesByID: %v", err)
+		}
+		if n != 2 {
+			t.Errorf("got %d deleted, want 2", n)
+		}
+		tests := []struct {
+			name                string
+			table, column, want string
+			n                   int
+		}{
+			{"message of the other chatflow kept", "chat_message", "id", g.ID, 1},
+			{"its feedback kept", "chat_message_feedback", "chatflowid", "g", 1},
+			{"remaining message kept", "chat_message", "id", c.ID, 1},
+			{"feedback of deleted messages gone", "chat_message_feedback", "chatflowid", "f", 1},
+			{"orphaned execution gone", "execution", "id", "e1", 0},
+			{"execution still referenced kept", "execution", "id", "e2", 1},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				n, err := store.Count(ctx, db, tc.table, tc.column, tc.want)
+				if err != nil {
+					t.Fatalf("Count: %v", err)
+				}
+				if n != tc.n {
+					t.Errorf("got %d rows of %s with %s = %s, want %d", n, tc.table, tc.column, tc.want, tc.n)
+				}
+			})
+		}
+		if _, err := db.DeleteChatMessagesByID(ctx, "", []string{c.ID}); err == nil {
+			t.Errorf("DeleteChatMessagesByID without a chatflow id succeeded, want an error")
+		}
+		many := make([]string, 1200) // more than one batch
+		for i := range many {
+			many[i] = fmt.Sprintf("id-%d", i)
+		}
+		many[1100] = c.ID
+		if n, err := db.DeleteChatMessagesByID(ctx, "f", many); err != nil || n != 1 {
+			t.Errorf("DeleteChatMessagesByID over several batches: got %d, %v, want 1, nil", n, err)
 		}
 	})
 }

@@ -146,3 +146,67 @@ type ChatMessageFilter struct {
 	Descending bool // newest first when true, oldest first otherwise
 	Limit      int  // 0 means no limit
 }
+
+// Feedback ratings stored in chat_message_feedback.rating.
+const (
+	RatingThumbsUp   = "THUMBS_UP"
+	RatingThumbsDown = "THUMBS_DOWN"
+)
+
+// Feedback is a row of chat_message_feedback: a rating of one message. A
+// message has at most one feedback row (messageId is unique).
+type Feedback struct {
+	ID          string    `json:"id"`
+	ChatflowID  string    `json:"chatflowid"`
+	ChatID      string    `json:"chatId"`
+	MessageID   string    `json:"messageId"`
+	Rating      string    `json:"rating"` // RatingThumbsUp or RatingThumbsDown
+	Content     *string   `json:"content"`
+	CreatedDate time.Time `json:"createdDate"`
+}
+
+// FeedbackFilter selects the feedback of one chatflow for
+// [DB.ListFeedback]. Empty fields do not filter.
+type FeedbackFilter struct {
+	ChatflowID string // required
+	ChatID     string
+	StartDate  *time.Time // inclusive
+	EndDate    *time.Time // inclusive
+	Descending bool       // newest first when true, oldest first otherwise
+}
+
+// RatedMessage is a chat message with the feedback given on it; Feedback is
+// nil when the message has none.
+type RatedMessage struct {
+	ChatMessage
+	Feedback *Feedback
+}
+
+// RatedMessageFilter selects messages for [DB.ListRatedChatMessages],
+// Flowise's feedback mode of the Message API.
+type RatedMessageFilter struct {
+	// ChatMessageFilter selects the messages; its Limit is ignored.
+	ChatMessageFilter
+	// Ratings, when set, keeps only the apiMessages rated with one of them,
+	// each with the message just before it in its session. Messages rated
+	// otherwise are left out before "just before" is worked out, and
+	// messages without a session id are dropped.
+	Ratings []string
+	// Page and PageSize, when both are positive, page over sessions instead
+	// of messages: sessions (never the null one) are ordered by their latest
+	// matching message, in the filter's direction, and every matching
+	// message of the sessions on page Page (counted from 1) is returned.
+	// With Ratings, only sessions holding a message rated so count.
+	Page, PageSize int
+}
+
+// Lead is a row of lead: contact details left in a chat.
+type Lead struct {
+	ID          string    `json:"id"`
+	Name        *string   `json:"name"`
+	Email       *string   `json:"email"`
+	Phone       *string   `json:"phone"`
+	ChatflowID  string    `json:"chatflowid"`
+	ChatID      string    `json:"chatId"`
+	CreatedDate time.Time `json:"createdDate"`
+}

@@ -1,0 +1,304 @@
+// Package openai is Floe's client for the OpenAI chat completions API and
+// for the many servers that speak it: Azure OpenAI, Groq, DeepSeek,
+// OpenRouter, Together AI, Mistral, LocalAI and other OpenAI-compatible
+// endpoints. Chat model nodes configure a [ChatModel] with a [Config]; the
+// wire work is done by github.com/openai/openai-go.
+package openai
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"strings"
+	"time"
+
+	oai "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/shared"
+
+	"github.com/floehq/floe/internal/llm"
+)
+
+// MaxTokensField names the request field that carries a [Config]'s
+// MaxTokens: OpenAI's current field or the legacy one other vendors read.
+type MaxTokensField string
+
+// Request fields for [Config.MaxTokensField].
+const (
+	// MaxTokens sends "max_tokens", which OpenAI-compatible vendors read.
+	MaxTokens MaxTokensField = "max_tokens"
+	// MaxCompletionTokens sends "max_completion_tokens", OpenAI's current
+	// field (the only one its reasoning models accept).
+	MaxCompletionTokens MaxTokensField = "max_completion_tokens"
+)
+
+// Config configures a [ChatModel]. Pointer and zero fields are left out of
+// the request, so the vendor's defaults apply.
+type Config struct {
+	// Node and Provider name the node and the vendor in errors, as in
+	// "chatOpenAI: calling openai: ...".
+	Node     string
+	Provider string
+	// BaseURL is the API root that "/chat/completions" is appended to, e.g.
+	// "https://api.openai.com/v1". Required.
+	BaseURL string
+	// APIKey is sent as "Authorization: Bearer <key>"; empty sends no
+	// Authorization header (Azure authenticates through Headers instead).
+	APIKey string
+	// Headers are added to every request (Flowise's baseOptions, Azure's
+	// api-key).
+	Headers map[string]string
+	// Query parameters are added to every request (Azure's api-version).
+	Query map[string]string
+	// HTTPClient sends the requests; nil means [http.DefaultClient].
+	HTTPClient *http.Client
+	// Timeout bounds each call, including the whole streamed answer; zero
+	// means no limit beyond the caller's context.
+	Timeout time.Duration
+
+	// Model is the model (or, for Azure, the deployment) name. Required.
+	Model            string
+	Temperature      *float64
+	TopP             *float64
+	FrequencyPenalty *float64
+	PresencePenalty  *float64
+	// MaxTokens limits the answer when positive; MaxTokensField says which
+	// request field carries it (MaxTokens when empty).
+	MaxTokens      int
+	MaxTokensField MaxTokensField
+	// Stop holds the default stop sequences; a [llm.ChatRequest]'s Stop
+	// replaces them for one call.
+	Stop []string
+	// OmitStop drops every stop sequence, for models that reject the field
+	// (OpenAI's reasoning models).
+	OmitStop bool
+	// ReasoningEffort, when set, is sent as "reasoning_effort".
+	ReasoningEffort string
+	// Extra holds vendor-specific body fields, e.g. Mistral's
+	// "random_seed" or DeepSeek's "thinking".
+	Extra map[string]any
+
+	// Streaming selects a streamed call; false makes one plain call and
+	// yields the whole answer as a single chunk.
+	Streaming bool
+	// IncludeUsage asks a streamed call for a final usage chunk
+	// (stream_options.include_usage). Vendors that reject the option and
+	// report usage on their own (Mistral) leave it false.
+	IncludeUsage bool
+}
+
+// ChatModel is an [llm.ChatModel] over a chat completions endpoint. It is
+// safe for concurrent use; each Stream call makes one HTTP request (plus the
+// SDK's retries of failed attempts).
+type ChatModel struct {
+	cfg Config
+	svc oai.ChatCompletionService
+}
+
+// New returns a ChatModel for cfg. It checks cfg but makes no request.
+// The client never reads OPENAI_* environment variables: nodes resolve
+// their own overrides and pass them in cfg.
+func New(cfg Config) (*ChatModel, error) {
+	if cfg.BaseURL == "" {
+		return nil, fmt.Errorf("%s: calling %s: no base URL", cfg.Node, cfg.Provider)
+	}
+	if cfg.Model == "" {
+		return nil, fmt.Errorf("%s: no model name", cfg.Node)
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = http.DefaultClient
+	}
+	opts := []option.RequestOption{
+		option.WithBaseURL(cfg.BaseURL),
+		option.WithHTTPClient(client),
+	}
+	if cfg.APIKey != "" {
+		opts = append(opts, option.WithAPIKey(cfg.APIKey))
+	}
+	for k, v := range cfg.Headers {
+		opts = append(opts, option.WithHeader(k, v))
+	}
+	for k, v := range cfg.Query {
+		opts = append(opts, option.WithQuery(k, v))
+	}
+	// NewChatCompletionService, unlike NewClient, applies no defaults from
+	// the process environment.
+	return &ChatModel{cfg: cfg, svc: oai.NewChatCompletionService(opts...)}, nil
+}
+
+// Stream sends req and yields the answer; see [llm.ChatModel]. A streamed
+// call yields each text delta as it arrives and, when the vendor reports
+// usage, a last chunk with empty Content and the Usage.
+func (m *ChatModel) Stream(ctx context.Context, req llm.ChatRequest) iter.Seq2[llm.Chunk, error] {
+	return func(yield func(llm.Chunk, error) bool) {
+		params, opts, err := m.params(req)
+		if err != nil {
+			yield(llm.Chunk{}, fmt.Errorf("%s: %w", m.cfg.Node, err))
+			return
+		}
+		callCtx, cancel := ctx, context.CancelFunc(func() {})
+		if m.cfg.Timeout > 0 {
+			callCtx, cancel = context.WithTimeout(ctx, m.cfg.Timeout)
+		}
+		defer cancel()
+		if !m.cfg.Streaming {
+			res, err := m.svc.New(callCtx, params, opts...)
+			if err != nil {
+				yield(llm.Chunk{}, m.fail(ctx, err))
+				return
+			}
+			var text string
+			if len(res.Choices) > 0 {
+				text = res.Choices[0].Message.Content
+			}
+			yield(llm.Chunk{Content: text, Usage: usage(res.Usage)}, nil)
+			return
+		}
+		m.stream(ctx, callCtx, params, opts, yield)
+	}
+}
+
+// stream makes a streamed call and yields its deltas, then its usage.
+func (m *ChatModel) stream(ctx, callCtx context.Context, params oai.ChatCompletionNewParams, opts []option.RequestOption, yield func(llm.Chunk, error) bool) {
+	s := m.svc.NewStreaming(callCtx, params, opts...)
+	defer s.Close()
+	var u *llm.Usage
+	for s.Next() {
+		c := s.Current()
+		if got := usage(c.Usage); got != nil {
+			u = got
+		} else if got := groqUsage(c); got != nil {
+			u = got
+		}
+		for _, ch := range c.Choices {
+			if ch.Index != 0 || ch.Delta.Content == "" {
+				continue
+			}
+			if !yield(llm.Chunk{Content: ch.Delta.Content}, nil) {
+				return
+			}
+		}
+	}
+	if err := s.Err(); err != nil {
+		yield(llm.Chunk{}, m.fail(ctx, err))
+		return
+	}
+	if err := ctx.Err(); err != nil {
+		yield(llm.Chunk{}, err)
+		return
+	}
+	if u != nil {
+		yield(llm.Chunk{Usage: u}, nil)
+	}
+}
+
+// params builds the request body, and options for the fields openai-go has
+// no typed slot for.
+func (m *ChatModel) params(req llm.ChatRequest) (oai.ChatCompletionNewParams, []option.RequestOption, error) {
+	c := m.cfg
+	p := oai.ChatCompletionNewParams{Model: shared.ChatModel(c.Model)}
+	if len(req.Messages) == 0 {
+		return p, nil, errors.New("no messages")
+	}
+	for i, msg := range req.Messages {
+		switch msg.Role {
+		case llm.RoleSystem:
+			p.Messages = append(p.Messages, oai.SystemMessage(msg.Content))
+		case llm.RoleUser:
+			p.Messages = append(p.Messages, oai.UserMessage(msg.Content))
+		case llm.RoleAssistant:
+			p.Messages = append(p.Messages, oai.AssistantMessage(msg.Content))
+		default:
+			return p, nil, fmt.Errorf("message %d: unsupported role %q", i, msg.Role)
+		}
+	}
+	if c.Temperature != nil {
+		p.Temperature = oai.Float(*c.Temperature)
+	}
+	if c.TopP != nil {
+		p.TopP = oai.Float(*c.TopP)
+	}
+	if c.FrequencyPenalty != nil {
+		p.FrequencyPenalty = oai.Float(*c.FrequencyPenalty)
+	}
+	if c.PresencePenalty != nil {
+		p.PresencePenalty = oai.Float(*c.PresencePenalty)
+	}
+	if c.MaxTokens > 0 {
+		if c.MaxTokensField == MaxCompletionTokens {
+			p.MaxCompletionTokens = oai.Int(int64(c.MaxTokens))
+		} else {
+			p.MaxTokens = oai.Int(int64(c.MaxTokens))
+		}
+	}
+	stop := c.Stop
+	if len(req.Stop) > 0 {
+		stop = req.Stop
+	}
+	if len(stop) > 0 && !c.OmitStop {
+		p.Stop = oai.ChatCompletionNewParamsStopUnion{OfStringArray: stop}
+	}
+	if c.ReasoningEffort != "" {
+		p.ReasoningEffort = shared.ReasoningEffort(c.ReasoningEffort)
+	}
+	if c.Streaming && c.IncludeUsage {
+		p.StreamOptions = oai.ChatCompletionStreamOptionsParam{IncludeUsage: oai.Bool(true)}
+	}
+	var opts []option.RequestOption
+	for k, v := range c.Extra {
+		opts = append(opts, option.WithJSONSet(k, v))
+	}
+	return p, opts, nil
+}
+
+// fail turns a call error into the error Stream yields: ctx.Err() when the
+// caller's context is done, otherwise the error wrapped with the node and
+// vendor names (and the timeout when it fired).
+func (m *ChatModel) fail(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	if m.cfg.Timeout > 0 && errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: calling %s: timed out after %s: %w", m.cfg.Node, m.cfg.Provider, m.cfg.Timeout, err)
+	}
+	// openai-go's error text is only the status; the vendor's message is
+	// what tells a user what to fix.
+	if apiErr, ok := errors.AsType[*oai.Error](err); ok && apiErr.Message != "" {
+		return fmt.Errorf("%s: calling %s: %w: %s", m.cfg.Node, m.cfg.Provider, err, apiErr.Message)
+	}
+	return fmt.Errorf("%s: calling %s: %w", m.cfg.Node, m.cfg.Provider, err)
+}
+
+// usage converts the vendor's counts, or returns nil when it sent none.
+func usage(u oai.CompletionUsage) *llm.Usage {
+	if u.PromptTokens == 0 && u.CompletionTokens == 0 && u.TotalTokens == 0 {
+		return nil
+	}
+	total := u.TotalTokens
+	if total == 0 {
+		total = u.PromptTokens + u.CompletionTokens
+	}
+	return &llm.Usage{InputTokens: int(u.PromptTokens), OutputTokens: int(u.CompletionTokens), TotalTokens: int(total)}
+}
+
+// groqUsage reads the usage Groq puts in the last chunk's x_groq object
+// when stream_options are not honoured.
+func groqUsage(c oai.ChatCompletionChunk) *llm.Usage {
+	f, ok := c.JSON.ExtraFields["x_groq"]
+	if !ok || !strings.Contains(f.Raw(), "usage") {
+		return nil
+	}
+	var x struct {
+		Usage oai.CompletionUsage `json:"usage"`
+	}
+	if err := json.Unmarshal([]byte(f.Raw()), &x); err != nil {
+		return nil
+	}
+	return usage(x.Usage)
+}
+
+var _ llm.ChatModel = (*ChatModel)(nil)
