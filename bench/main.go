@@ -86,7 +86,7 @@ func run(n int, levels string, history int, shared string) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}}
 	if err := waitReady(client, base); err != nil {
@@ -104,13 +104,15 @@ func run(n int, levels string, history int, shared string) error {
 		return err
 	}
 	fmt.Printf("\nConversation Chain + Buffer Memory, fake OpenAI (0 ms), %d predictions per level\n", n)
-	fmt.Printf("%-6s %10s %10s %10s %10s %8s\n", "conc", "req/s", "p50", "p90", "p99", "errors")
+	fmt.Printf("%-6s %10s %10s %10s %10s %8s %14s\n", "conc", "req/s", "p50", "p90", "p99", "errors", "floe CPU/req")
 	for _, f := range strings.Split(levels, ",") {
 		c, _ := strconv.Atoi(strings.TrimSpace(f))
+		cpu0 := cpuTime(cmd.Process.Pid)
 		r, err := load(client, base, id, n, c, "c"+f)
 		if err != nil {
 			return err
 		}
+		r.cpuPerReq = (cpuTime(cmd.Process.Pid) - cpu0) / time.Duration(n)
 		r.print(c)
 	}
 	if err := ttft(client, base, id, fake.URL); err != nil {
@@ -129,12 +131,14 @@ func run(n int, levels string, history int, shared string) error {
 		}
 		db.Close()
 		fmt.Printf("\nadded %d messages to the chatflow in %v; the same load again:\n", history, time.Since(t0).Round(time.Millisecond))
-		fmt.Printf("%-6s %10s %10s %10s %10s %8s\n", "conc", "req/s", "p50", "p90", "p99", "errors")
+		fmt.Printf("%-6s %10s %10s %10s %10s %8s %14s\n", "conc", "req/s", "p50", "p90", "p99", "errors", "floe CPU/req")
 		for _, c := range []int{1, 64} {
+			cpu0 := cpuTime(cmd.Process.Pid)
 			r, err := load(client, base, id, n, c, fmt.Sprintf("h%d", c))
 			if err != nil {
 				return err
 			}
+			r.cpuPerReq = (cpuTime(cmd.Process.Pid) - cpu0) / time.Duration(n)
 			r.print(c)
 		}
 		fmt.Printf("RSS at the end: %.1f MiB\n", rssMiB(cmd.Process.Pid))
@@ -161,6 +165,23 @@ func waitReady(c *http.Client, base string) error {
 		}
 	}
 	return fmt.Errorf("floe did not start")
+}
+
+// cpuTime reads the user+system CPU time a process has used
+// (/proc/<pid>/stat fields 14 and 15, in clock ticks of 10 ms).
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(data)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(fields) < 13 {
+		return 0
+	}
+	ut, _ := strconv.Atoi(fields[11])
+	st, _ := strconv.Atoi(fields[12])
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 // rssMiB reads VmRSS of a process.
@@ -225,9 +246,10 @@ func setup(c *http.Client, base, fakeURL, shared string) (string, error) {
 }
 
 type result struct {
-	lat     []time.Duration
-	elapsed time.Duration
-	errors  int64
+	lat       []time.Duration
+	elapsed   time.Duration
+	errors    int64
+	cpuPerReq time.Duration
 }
 
 func (r result) print(c int) {
@@ -238,8 +260,8 @@ func (r result) print(c int) {
 		}
 		return r.lat[min(len(r.lat)-1, int(p*float64(len(r.lat))))]
 	}
-	fmt.Printf("%-6d %10.0f %10v %10v %10v %8d\n", c, float64(len(r.lat))/r.elapsed.Seconds(),
-		pct(0.50).Round(10*time.Microsecond), pct(0.90).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), r.errors)
+	fmt.Printf("%-6d %10.0f %10v %10v %10v %8d %14v\n", c, float64(len(r.lat))/r.elapsed.Seconds(),
+		pct(0.50).Round(10*time.Microsecond), pct(0.90).Round(10*time.Microsecond), pct(0.99).Round(10*time.Microsecond), r.errors, r.cpuPerReq.Round(time.Microsecond))
 }
 
 // load sends n non-streaming predictions with c workers. Sessions rotate

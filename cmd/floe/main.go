@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -107,6 +108,17 @@ func openApp(ctx context.Context, stderr io.Writer) (*app, error) {
 
 func start(ctx context.Context, stderr io.Writer) error {
 	began := time.Now()
+	if path := os.Getenv("FLOE_CPUPROFILE"); path != "" {
+		// A debugging aid: profile the whole run, written at shutdown.
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("FLOE_CPUPROFILE: %w", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("FLOE_CPUPROFILE: %w", err)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	a, err := openApp(ctx, stderr)
 	if err != nil {
 		return err

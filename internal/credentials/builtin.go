@@ -9,6 +9,7 @@ import "github.com/floehq/floe/internal/node"
 func Register(r *Registry) {
 	for _, s := range []Spec{
 		openAIAPI, anthropicAPI, googleGenerativeAI, azureOpenAIAPI, groqAPI, mistralAIAPI, ollamaAPI,
+		deepseekAPI, openRouterAPI, togetherAIAPI, localAIAPI, redisCacheURLAPI, redisCacheAPI,
 	} {
 		r.MustRegister(s)
 	}

@@ -28,6 +28,16 @@ func TestRegisterBuiltins(t *testing.T) {
 		{name: "groqApi", inputs: []string{"groqApiKey"}, passwords: []string{"groqApiKey"}},
 		{name: "mistralAIApi", inputs: []string{"mistralAIAPIKey"}, passwords: []string{"mistralAIAPIKey"}},
 		{name: "ollamaApi", inputs: []string{"ollamaApiKey"}, passwords: []string{"ollamaApiKey"}},
+		{name: "deepseekApi", inputs: []string{"deepseekApiKey"}, passwords: []string{"deepseekApiKey"}},
+		{name: "openRouterApi", inputs: []string{"openRouterApiKey"}, passwords: []string{"openRouterApiKey"}},
+		{name: "togetherAIApi", inputs: []string{"togetherAIApiKey"}, passwords: []string{"togetherAIApiKey"}},
+		{name: "localAIApi", inputs: []string{"localAIApiKey"}, passwords: []string{"localAIApiKey"}},
+		{name: "redisCacheUrlApi", inputs: []string{"redisUrl"}},
+		{
+			name:      "redisCacheApi",
+			inputs:    []string{"redisCacheHost", "redisCachePort", "redisCacheUser", "redisCachePwd", "redisCacheSslEnabled"},
+			passwords: []string{"redisCachePwd"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -188,4 +188,3 @@ func TestUnrunnable(t *testing.T) {
 		})
 	}
 }
-

@@ -2,6 +2,7 @@ package server
 
 import (
 	"hash/maphash"
+	"strings"
 	"sync"
 
 	"github.com/floehq/floe/internal/engine"
@@ -24,6 +25,9 @@ type cachedPlan struct {
 	flow *flow.Flow
 	plan *engine.Plan
 	err  error
+	// usesVars is false when flowData has no $vars reference, so a run
+	// can skip loading variables.
+	usesVars bool
 }
 
 const planCacheMax = 4096
@@ -35,15 +39,20 @@ func newPlanCache() *planCache {
 // plan returns the parsed and compiled flow of cf. A flow that does not
 // parse or compile is cached too, with its error.
 func (s *Server) plan(cf *store.ChatFlow) (*flow.Flow, *engine.Plan, error) {
+	p := s.cachedPlan(cf)
+	return p.flow, p.plan, p.err
+}
+
+func (s *Server) cachedPlan(cf *store.ChatFlow) cachedPlan {
 	c := s.plans
 	sum := maphash.String(c.seed, cf.FlowData)
 	c.mu.Lock()
 	p, ok := c.plans[cf.ID]
 	c.mu.Unlock()
 	if ok && p.sum == sum {
-		return p.flow, p.plan, p.err
+		return p
 	}
-	p = cachedPlan{sum: sum}
+	p = cachedPlan{sum: sum, usesVars: strings.Contains(cf.FlowData, "$vars")}
 	p.flow, p.err = flow.Parse([]byte(cf.FlowData))
 	if p.err == nil {
 		p.plan, p.err = s.engine.Compile(p.flow)
@@ -54,5 +63,5 @@ func (s *Server) plan(cf *store.ChatFlow) (*flow.Flow, *engine.Plan, error) {
 	}
 	c.plans[cf.ID] = p
 	c.mu.Unlock()
-	return p.flow, p.plan, p.err
+	return p
 }

@@ -253,10 +253,11 @@ func (s *Server) createPrediction(w http.ResponseWriter, r *http.Request) error 
 	if cf.Type == store.TypeAgentflow {
 		return errorf(http.StatusNotImplemented, "Agentflow V2 execution is not available in this version of Floe")
 	}
-	f, plan, err := s.plan(cf)
-	if err != nil {
-		return errorf(http.StatusBadRequest, "chatflow %s cannot run: %v", cf.ID, err)
+	cp := s.cachedPlan(cf)
+	if cp.err != nil {
+		return errorf(http.StatusBadRequest, "chatflow %s cannot run: %v", cf.ID, cp.err)
 	}
+	f, plan := cp.flow, cp.plan
 	overrideSession, _ := in.Overrides["sessionId"].(string)
 	chatID := in.ChatID
 	if chatID == "" {
@@ -281,9 +282,11 @@ func (s *Server) createPrediction(w http.ResponseWriter, r *http.Request) error 
 	if err := validChatID(sessionID); err != nil {
 		return errorf(http.StatusBadRequest, "invalid sessionId: 1 to 256 characters, no control characters or slashes")
 	}
-	vars, err := s.variables(r.Context())
-	if err != nil {
-		return err
+	var vars map[string]string
+	if cp.usesVars {
+		if vars, err = s.variables(r.Context()); err != nil {
+			return err
+		}
 	}
 	streaming := in.Streaming && engine.IsStreamable(f, cf.Type, deref(cf.ChatbotConfig))
 

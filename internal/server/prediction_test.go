@@ -210,7 +210,7 @@ func TestProviders(t *testing.T) {
 	}{
 		{"chatOpenAI", "openAIApi", "OPENAI_BASE_URL", map[string]any{"openAIApiKey": "k"}, "/v1/chat/completions"},
 		{"chatAnthropic", "anthropicApi", "ANTHROPIC_BASE_URL", map[string]any{"anthropicApiKey": "k"}, "/v1/messages"},
-		{"chatGoogleGenerativeAI", "googleGenerativeAI", "GOOGLE_GEMINI_BASE_URL", map[string]any{"googleGenerativeAPIKey": "k"}, "generateContent"},
+		{"chatGoogleGenerativeAI", "googleGenerativeAI", "GOOGLE_GEMINI_BASE_URL", map[string]any{"googleGenerativeAPIKey": "k"}, "enerateContent"},
 		{"chatOllama", "", "OLLAMA_BASE_URL", nil, "/api/chat"},
 	}
 	for _, tc := range tests {

@@ -6,6 +6,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/floehq/floe/internal/config"
 	"github.com/floehq/floe/internal/credentials"
@@ -66,7 +67,11 @@ func New(d Deps) *Server {
 	if s.version == "" {
 		s.version = "dev"
 	}
-	s.engine = &engine.Engine{Nodes: s.nodes, Logger: s.log, HTTPClient: d.HTTPClient}
+	hc := d.HTTPClient
+	if hc == nil {
+		hc = newVendorClient()
+	}
+	s.engine = &engine.Engine{Nodes: s.nodes, Logger: s.log, HTTPClient: hc}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, s.wrap(rt))
@@ -78,6 +83,18 @@ func New(d Deps) *Server {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
+}
+
+// newVendorClient is the HTTP client nodes use for model vendors (whose
+// base URLs the flow's author chose, so no SSRF guard applies). It keeps
+// enough idle connections per host for a busy server: the default
+// transport keeps two, and every other request would dial again.
+func newVendorClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 1024
+	t.MaxIdleConnsPerHost = 256
+	t.IdleConnTimeout = 90 * time.Second
+	return &http.Client{Transport: t}
 }
 
 // handlerFunc is a handler that reports failure by returning an error;

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,24 +33,143 @@ type querier interface {
 type conn struct {
 	db *DB
 	q  querier
+	// pool is the pool q is (nil inside a transaction); tx the
+	// transaction q is (nil outside one).
+	pool *sql.DB
+	tx   *sql.Tx
 }
 
 // reader returns a conn for single-statement reads.
-func (db *DB) reader() conn { return conn{db: db, q: db.r} }
+func (db *DB) reader() conn { return conn{db: db, q: db.r, pool: db.r} }
 
 // writer returns a conn for single-statement writes.
-func (db *DB) writer() conn { return conn{db: db, q: db.w} }
+func (db *DB) writer() conn { return conn{db: db, q: db.w, pool: db.w} }
+
+// stmt returns a prepared statement for query on c, or nil to run it
+// unprepared. On SQLite, preparing (parsing SQL) costs as much as running
+// a small statement, so statements are prepared once per pool and reused;
+// pgx already caches them per connection.
+func (c conn) stmt(ctx context.Context, query string) *sql.Stmt {
+	if c.db.dialect != DialectSQLite {
+		return nil
+	}
+	pool := c.pool
+	if pool == nil {
+		pool = c.db.w // transactions run on the writer pool
+	}
+	if c.tx != nil {
+		// The writer's one connection is the transaction's: a statement
+		// cannot be prepared on the pool now. Use a cached one, or ask for
+		// it to be prepared once the transaction ends.
+		st := c.db.stmts.cached(pool, query)
+		if st == nil {
+			c.db.stmts.want(query)
+			return nil
+		}
+		return c.tx.StmtContext(ctx, st)
+	}
+	return c.db.stmts.get(ctx, pool, query)
+}
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.q.ExecContext(ctx, c.db.rebind(query), c.db.args(args)...)
+	query, args = c.db.rebind(query), c.db.args(args)
+	if st := c.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return c.q.ExecContext(ctx, query, args...)
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.q.QueryContext(ctx, c.db.rebind(query), c.db.args(args)...)
+	query, args = c.db.rebind(query), c.db.args(args)
+	if st := c.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return c.q.QueryContext(ctx, query, args...)
 }
 
 func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return c.q.QueryRowContext(ctx, c.db.rebind(query), c.db.args(args)...)
+	query, args = c.db.rebind(query), c.db.args(args)
+	if st := c.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.q.QueryRowContext(ctx, query, args...)
+}
+
+// stmtCache holds prepared statements per pool and query text. It stops
+// growing at stmtCacheMax entries (queries built with variable-length IN
+// lists would otherwise grow it without bound); later queries run
+// unprepared.
+type stmtCache struct {
+	mu sync.Mutex
+	// guards m and wanted
+	m      map[stmtKey]*sql.Stmt
+	wanted []string // writer queries to prepare when the writer is free
+}
+
+type stmtKey struct {
+	pool  *sql.DB
+	query string
+}
+
+const stmtCacheMax = 512
+
+func (sc *stmtCache) get(ctx context.Context, pool *sql.DB, query string) *sql.Stmt {
+	k := stmtKey{pool, query}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if st, ok := sc.m[k]; ok {
+		return st
+	}
+	if len(sc.m) >= stmtCacheMax {
+		return nil
+	}
+	st, err := pool.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // let the unprepared path report the error
+	}
+	if sc.m == nil {
+		sc.m = map[stmtKey]*sql.Stmt{}
+	}
+	sc.m[k] = st
+	return st
+}
+
+// cached returns the statement for query on pool if it is prepared.
+func (sc *stmtCache) cached(pool *sql.DB, query string) *sql.Stmt {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.m[stmtKey{pool, query}]
+}
+
+// want records a writer query to prepare after the current transaction.
+func (sc *stmtCache) want(query string) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if len(sc.wanted) < 64 && len(sc.m) < stmtCacheMax {
+		sc.wanted = append(sc.wanted, query)
+	}
+}
+
+// prepareWanted prepares the queries transactions asked for on the writer
+// pool, whose connection is free again.
+func (sc *stmtCache) prepareWanted(ctx context.Context, pool *sql.DB) {
+	sc.mu.Lock()
+	wanted := sc.wanted
+	sc.wanted = nil
+	sc.mu.Unlock()
+	for _, q := range wanted {
+		sc.get(ctx, pool, q)
+	}
+}
+
+// close closes every cached statement.
+func (sc *stmtCache) close() {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for _, st := range sc.m {
+		_ = st.Close()
+	}
+	sc.m = nil
 }
 
 // execOne runs a statement that must affect at least one row and reports
@@ -77,7 +197,10 @@ func (db *DB) inTx(ctx context.Context, fn func(c conn) error) error {
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
-	if err := fn(conn{db: db, q: tx}); err != nil {
+	if db.dialect == DialectSQLite {
+		defer db.stmts.prepareWanted(context.WithoutCancel(ctx), db.w)
+	}
+	if err := fn(conn{db: db, q: tx, tx: tx}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -49,6 +49,8 @@ type DB struct {
 	// read-only (PRAGMA query_only).
 	r *sql.DB
 
+	stmts stmtCache
+
 	clockMu   sync.Mutex // guards lastStamp
 	lastStamp time.Time
 }
@@ -162,6 +164,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 // Close closes every connection of db. Operations in flight may fail; db
 // must not be used afterwards.
 func (db *DB) Close() error {
+	db.stmts.close()
 	if db.r == db.w {
 		return db.w.Close()
 	}

@@ -177,4 +177,3 @@ func mustJSON(v any) string {
 }
 
 func tokens(s string) int { return len(strings.Fields(s)) + 1 }
-

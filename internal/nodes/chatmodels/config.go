@@ -41,9 +41,10 @@ const (
 	descBaseOptions       = "Default headers to include with every request to the API."
 )
 
-// getenv reads the environment variables that override vendor base URLs
-// (OPENAI_BASE_URL, ...). Tests replace it so they never depend on the
-// process environment.
+// getenv reads the environment variables the nodes consult: the vendor
+// base URL overrides (OPENAI_BASE_URL, ...) and Azure's credential
+// fallbacks. Tests replace it so they never depend on the process
+// environment.
 var getenv = os.Getenv
 
 // baseURL picks a vendor base URL: the node's input when set, else the
@@ -109,15 +110,17 @@ type openAIInputs struct {
 func readOpenAIInputs(data *node.Data) (openAIInputs, error) {
 	var in openAIInputs
 	var err error
-	for name, dst := range map[string]**float64{
-		inTemperature:      &in.temperature,
-		inTopP:             &in.topP,
-		inFrequencyPenalty: &in.frequencyPenalty,
-		inPresencePenalty:  &in.presencePenalty,
-	} {
-		if *dst, err = optFloat(data, name); err != nil {
-			return in, err
-		}
+	if in.temperature, err = optFloat(data, inTemperature); err != nil {
+		return in, err
+	}
+	if in.topP, err = optFloat(data, inTopP); err != nil {
+		return in, err
+	}
+	if in.frequencyPenalty, err = optFloat(data, inFrequencyPenalty); err != nil {
+		return in, err
+	}
+	if in.presencePenalty, err = optFloat(data, inPresencePenalty); err != nil {
+		return in, err
 	}
 	if in.maxTokens, err = data.Int(inMaxTokens, 0); err != nil {
 		return in, err

@@ -14,7 +14,7 @@ import "github.com/floehq/floe/internal/node"
 func Register(r *node.Registry) {
 	for _, def := range []node.Definition{
 		chatOpenAI, azureChatOpenAI, chatOpenAICustom, chatLocalAI, groqChat, chatDeepseek,
-		chatOpenRouter, chatTogetherAI, chatMistralAI, chatAnthropic,
+		chatOpenRouter, chatTogetherAI, chatMistralAI, chatAnthropic, chatGoogleGenerativeAI, chatOllama,
 	} {
 		r.MustRegister(def)
 	}

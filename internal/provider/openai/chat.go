@@ -59,7 +59,8 @@ type Config struct {
 	// means no limit beyond the caller's context.
 	Timeout time.Duration
 
-	// Model is the model (or, for Azure, the deployment) name. Required.
+	// Model is the model name. Empty leaves it to the vendor, which
+	// usually refuses the call, as with Flowise.
 	Model            string
 	Temperature      *float64
 	TopP             *float64
@@ -98,15 +99,13 @@ type ChatModel struct {
 	svc oai.ChatCompletionService
 }
 
-// New returns a ChatModel for cfg. It checks cfg but makes no request.
+// New returns a ChatModel for cfg. It checks that cfg has a base URL but
+// makes no request.
 // The client never reads OPENAI_* environment variables: nodes resolve
 // their own overrides and pass them in cfg.
 func New(cfg Config) (*ChatModel, error) {
 	if cfg.BaseURL == "" {
-		return nil, fmt.Errorf("%s: calling %s: no base URL", cfg.Node, cfg.Provider)
-	}
-	if cfg.Model == "" {
-		return nil, fmt.Errorf("%s: no model name", cfg.Node)
+		return nil, fmt.Errorf("%s: no base URL for %s", cfg.Node, cfg.Provider)
 	}
 	client := cfg.HTTPClient
 	if client == nil {

@@ -327,10 +327,8 @@ func TestChatModelTimeout(t *testing.T) {
 	}
 }
 
-func TestNewRejectsIncompleteConfig(t *testing.T) {
-	for _, cfg := range []Config{{Node: "n", Model: "m"}, {Node: "n", BaseURL: "http://x"}} {
-		if _, err := New(cfg); err == nil {
-			t.Errorf("New(%+v) succeeded, want an error", cfg)
-		}
+func TestNewNeedsBaseURL(t *testing.T) {
+	if _, err := New(Config{Node: "n", Provider: "p", Model: "m"}); err == nil || err.Error() != "n: no base URL for p" {
+		t.Errorf("New without a base URL: error %v, want \"n: no base URL for p\"", err)
 	}
 }

@@ -1,0 +1,60 @@
+package credentials
+
+import "github.com/floehq/floe/internal/node"
+
+// Credential types of the OpenAI-compatible chat model nodes, each
+// mirroring the Flowise file named beside it.
+
+// deepseekAPI mirrors DeepseekApi.credential.ts.
+var deepseekAPI = Spec{
+	Label:   "DeepseekAI API",
+	Name:    "deepseekApi",
+	Version: 1,
+	Inputs:  []node.Param{{Label: "DeepseekAI API Key", Name: "deepseekApiKey", Type: node.TypePassword}},
+}
+
+// openRouterAPI mirrors OpenRouterApi.credential.ts.
+var openRouterAPI = Spec{
+	Label:   "OpenRouter API Key",
+	Name:    "openRouterApi",
+	Version: 1,
+	Inputs:  []node.Param{{Label: "OpenRouter API Key", Name: "openRouterApiKey", Type: node.TypePassword, Description: "API Key"}},
+}
+
+// togetherAIAPI mirrors TogetherAIApi.credential.ts.
+var togetherAIAPI = Spec{
+	Label:   "TogetherAI API",
+	Name:    "togetherAIApi",
+	Version: 1,
+	Inputs:  []node.Param{{Label: "TogetherAI Api Key", Name: "togetherAIApiKey", Type: node.TypePassword}},
+}
+
+// localAIAPI mirrors LocalAIApi.credential.ts.
+var localAIAPI = Spec{
+	Label:   "LocalAI API",
+	Name:    "localAIApi",
+	Version: 1,
+	Inputs:  []node.Param{{Label: "LocalAI Api Key", Name: "localAIApiKey", Type: node.TypePassword}},
+}
+
+// redisCacheURLAPI mirrors RedisCacheUrlApi.credential.ts.
+var redisCacheURLAPI = Spec{
+	Label:   "Redis Cache URL",
+	Name:    "redisCacheUrlApi",
+	Version: 1,
+	Inputs:  []node.Param{{Label: "Redis URL", Name: "redisUrl", Type: node.TypeString, Default: "redis://localhost:6379"}},
+}
+
+// redisCacheAPI mirrors RedisCacheApi.credential.ts.
+var redisCacheAPI = Spec{
+	Label:   "Redis API",
+	Name:    "redisCacheApi",
+	Version: 1,
+	Inputs: []node.Param{
+		{Label: "Redis Host", Name: "redisCacheHost", Type: node.TypeString, Default: "127.0.0.1"},
+		{Label: "Port", Name: "redisCachePort", Type: node.TypeNumber, Default: "6789"},
+		{Label: "User", Name: "redisCacheUser", Type: node.TypeString, Placeholder: "<REDIS_USERNAME>"},
+		{Label: "Password", Name: "redisCachePwd", Type: node.TypePassword, Placeholder: "<REDIS_PASSWORD>"},
+		{Label: "Use SSL", Name: "redisCacheSslEnabled", Type: node.TypeBoolean},
+	},
+}
