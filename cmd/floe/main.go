@@ -108,6 +108,11 @@ func openApp(ctx context.Context, stderr io.Writer) (*app, error) {
 
 func start(ctx context.Context, stderr io.Writer) error {
 	began := time.Now()
+	if os.Getenv("GOGC") == "" {
+		// The live heap is small (tens of MiB); collecting at 200% instead
+		// of 100% halves GC work under load for a few MiB of RSS.
+		debug.SetGCPercent(200)
+	}
 	if path := os.Getenv("FLOE_CPUPROFILE"); path != "" {
 		// A debugging aid: profile the whole run, written at shutdown.
 		f, err := os.Create(path)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 
 	"github.com/floehq/floe/internal/llm"
 	"github.com/floehq/floe/internal/store"
@@ -36,19 +35,12 @@ type historyReader struct{ db *store.DB }
 // History returns a session's messages, oldest first; limit > 0 keeps the
 // newest limit.
 func (h historyReader) History(ctx context.Context, chatflowID, sessionID string, limit int) ([]llm.Message, error) {
-	f := store.ChatMessageFilter{ChatflowID: chatflowID, SessionID: sessionID}
-	if limit > 0 {
-		f.Descending, f.Limit = true, limit
-	}
-	rows, err := h.db.ListChatMessages(ctx, f)
+	turns, err := h.db.ChatHistory(ctx, chatflowID, sessionID, limit)
 	if err != nil {
-		return nil, fmt.Errorf("reading chat history: %w", err)
+		return nil, err
 	}
-	if limit > 0 {
-		slices.Reverse(rows)
-	}
-	out := make([]llm.Message, 0, len(rows))
-	for _, m := range rows {
+	out := make([]llm.Message, 0, len(turns))
+	for _, m := range turns {
 		role := llm.RoleAssistant
 		if m.Role == "userMessage" {
 			role = llm.RoleUser

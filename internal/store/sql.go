@@ -116,16 +116,27 @@ const stmtCacheMax = 512
 func (sc *stmtCache) get(ctx context.Context, pool *sql.DB, query string) *sql.Stmt {
 	k := stmtKey{pool, query}
 	sc.mu.Lock()
-	defer sc.mu.Unlock()
-	if st, ok := sc.m[k]; ok {
+	st, ok := sc.m[k]
+	full := len(sc.m) >= stmtCacheMax
+	sc.mu.Unlock()
+	if ok {
 		return st
 	}
-	if len(sc.m) >= stmtCacheMax {
+	if full {
 		return nil
 	}
+	// Prepare without holding mu: preparing needs a connection, and the
+	// writer's only connection may belong to a transaction that is
+	// waiting for mu in cached.
 	st, err := pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil // let the unprepared path report the error
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if prev, ok := sc.m[k]; ok {
+		_ = st.Close()
+		return prev
 	}
 	if sc.m == nil {
 		sc.m = map[stmtKey]*sql.Stmt{}
