@@ -72,6 +72,13 @@ func (c conn) stmt(ctx context.Context, query string) *sql.Stmt {
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if c.tx == nil && c.pool == c.db.w {
+		release, err := c.db.acquireWriter(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+	}
 	query, args = c.db.rebind(query), c.db.args(args)
 	if st := c.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
@@ -204,6 +211,11 @@ func (c conn) execOne(ctx context.Context, query string, args ...any) error {
 // rolling back otherwise. fn must use only the conn it is given: on SQLite
 // the writer pool has a single connection, held by the transaction.
 func (db *DB) inTx(ctx context.Context, fn func(c conn) error) error {
+	release, err := db.acquireWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	tx, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
@@ -219,6 +231,22 @@ func (db *DB) inTx(ctx context.Context, fn func(c conn) error) error {
 		return fmt.Errorf("committing transaction: %w", mapErr(err))
 	}
 	return nil
+}
+
+// acquireWriter waits for SQLite's writer in arrival order. database/sql
+// hands a busy pool's connection to a random waiter, so with one writer
+// connection and many concurrent requests some writes waited far longer
+// than others; this queue keeps the wait fair. Postgres needs no queue.
+func (db *DB) acquireWriter(ctx context.Context) (release func(), err error) {
+	if db.wgate == nil {
+		return func() {}, nil
+	}
+	select {
+	case db.wgate <- struct{}{}:
+		return func() { <-db.wgate }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for the database writer: %w", ctx.Err())
+	}
 }
 
 // rebind rewrites ? placeholders to $1..$n for Postgres. Question marks

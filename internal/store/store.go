@@ -50,6 +50,9 @@ type DB struct {
 	r *sql.DB
 
 	stmts stmtCache
+	// wgate queues SQLite writers fairly (see acquireWriter); nil on
+	// Postgres.
+	wgate chan struct{}
 
 	clockMu   sync.Mutex // guards lastStamp
 	lastStamp time.Time
@@ -100,7 +103,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	db := &DB{dialect: DialectSQLite, w: w, r: w}
+	db := &DB{dialect: DialectSQLite, w: w, r: w, wgate: make(chan struct{}, 1)}
 	if err := w.PingContext(ctx); err != nil {
 		_ = w.Close()
 		return nil, fmt.Errorf("connecting to sqlite database %s: %w", path, err)
@@ -118,7 +121,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		_ = w.Close()
 		return nil, fmt.Errorf("opening sqlite database: %w", err)
 	}
-	n := max(4, runtime.GOMAXPROCS(0))
+	n := max(8, 4*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	if err := r.PingContext(ctx); err != nil {
