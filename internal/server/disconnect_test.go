@@ -144,3 +144,41 @@ func TestAbortRoute(t *testing.T) {
 	// Bad ids are refused before anything else.
 	checkError(t, e.do(req{method: "PUT", path: "/api/v1/chatmessage/abort/not-a-uuid/chat-a"}), 400, "Invalid Chatflow ID")
 }
+
+// TestStreamHeartbeatAndError: an idle stream gets ":heartbeat" comments,
+// and a model failure after the stream started is an error event followed
+// by exactly one end.
+func TestStreamHeartbeatAndError(t *testing.T) {
+	old := heartbeatEvery
+	heartbeatEvery = 20 * time.Millisecond
+	defer func() { heartbeatEvery = old }()
+	e := newEnv(t, "sqlite")
+	fake := llmtest.NewProvider(t)
+	fake.Delay = 120 * time.Millisecond
+	id := e.openAIConversation(fake, nil)
+	r := e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"question": "slow", "streaming": true}})
+	if !strings.Contains(string(r.body), ":heartbeat\n\n") {
+		t.Errorf("no heartbeat in a slow stream:\n%s", r.body)
+	}
+	if n := strings.Count(string(r.body), `"event":"end"`); n != 1 {
+		t.Errorf("got %d end events, want 1", n)
+	}
+
+	fake.Delay, fake.FailStatus = 0, http.StatusInternalServerError
+	r = e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"question": "fail", "streaming": true}})
+	evs := sseEvents(t, r.body)
+	if got := eventNames(evs); got != "error,end" {
+		t.Errorf("events: got %s, want error,end", got)
+	}
+	if len(evs) > 0 && !strings.Contains(evs[0]["data"].(string), "500") {
+		t.Errorf("error event does not carry the provider's failure: %v", evs[0])
+	}
+	// The same failure without streaming is a JSON error.
+	checkError(t, e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"question": "fail"}}), 500, "500")
+	rows, _ := e.db.ListChatMessages(t.Context(), store.ChatMessageFilter{ChatflowID: id, SessionID: ""})
+	for _, m := range rows {
+		if m.Content == "fail" {
+			t.Errorf("a failed turn was stored: %+v", m)
+		}
+	}
+}

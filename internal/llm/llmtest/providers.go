@@ -7,6 +7,7 @@ package llmtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -35,6 +36,9 @@ type Provider struct {
 	Cancelled chan time.Time
 	// Delay is slept before each streamed chunk.
 	Delay time.Duration
+	// FailStatus, when set, makes every request fail with this HTTP status
+	// and a vendor-style JSON error body.
+	FailStatus int
 
 	mu sync.Mutex
 	// guards requests
@@ -80,6 +84,12 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.requests = append(p.requests, Request{Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
 	p.mu.Unlock()
+	if p.FailStatus != 0 {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(p.FailStatus)
+		fmt.Fprint(w, `{"error":{"message":"the fake provider was told to fail","type":"server_error","code":null}}`)
+		return
+	}
 	switch path := r.URL.Path; {
 	case strings.HasSuffix(path, "/chat/completions"):
 		p.openAI(w, r, body)
