@@ -67,6 +67,35 @@ type Runtime struct {
 	// Emitter receives a node's streaming events during Init-time runs
 	// (nil means discard).
 	Emitter Emitter
+	// SafeClient is the SSRF-guarded client for URLs that come from flow
+	// inputs, chat users, loaders and tools (never loopback, private or
+	// link-local addresses unless allow-listed). Nil means none is
+	// available: such nodes must refuse rather than fall back.
+	SafeClient *http.Client
+	// Files reads files stored for the flow (FILE-STORAGE:: references).
+	Files FileReader
+	// DataDir is the server's data directory (embedded stores live there).
+	DataDir string
+	// Memo is per-process state shared between runs of the server (for
+	// example an in-memory vector store's contents); nil outside a server.
+	Memo Memo
+	// Upsert is true when the flow runs for the Vector Upsert API rather
+	// than a prediction.
+	Upsert bool
+}
+
+// FileReader reads a file stored for a chatflow by its stored name.
+type FileReader interface {
+	ReadFile(ctx context.Context, chatflowID, name string) ([]byte, error)
+}
+
+// Memo is a concurrency-safe key/value store living as long as the server
+// process. Keys are namespaced by the caller (e.g. "<chatflowId>/<nodeId>").
+// LoadOrStore returns the existing value for key, or stores and returns
+// value.
+type Memo interface {
+	LoadOrStore(key string, value any) (actual any, loaded bool)
+	Delete(key string)
 }
 
 // CredentialResolver returns the decrypted fields of a stored credential.

@@ -90,6 +90,9 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"error":{"message":"the fake provider was told to fail","type":"server_error","code":null}}`)
 		return
 	}
+	if p.serveEmbeddings(w, r, body) {
+		return
+	}
 	switch path := r.URL.Path; {
 	case strings.HasSuffix(path, "/chat/completions"):
 		p.openAI(w, r, body)
