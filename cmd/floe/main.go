@@ -141,7 +141,10 @@ func start(ctx context.Context, stderr io.Writer) error {
 	all.Register(nodes)
 	creds := credentials.NewRegistry()
 	credentials.Register(creds)
-	srv := server.New(server.Deps{Config: a.cfg, Store: a.db, Nodes: nodes, Credentials: creds, Cipher: cipher, Logger: a.log, Version: floeVersion()})
+	srv, err := server.New(server.Deps{Config: a.cfg, Store: a.db, Nodes: nodes, Credentials: creds, Cipher: cipher, Logger: a.log, Version: floeVersion()})
+	if err != nil {
+		return err
+	}
 
 	if !a.cfg.BasicAuthEnabled() {
 		has, err := a.db.HasAPIKeys(ctx)

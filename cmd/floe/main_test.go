@@ -248,7 +248,11 @@ func newServer(t *testing.T, db *store.DB) *server.Server {
 	all.Register(nodes)
 	creds := credentials.NewRegistry()
 	credentials.Register(creds)
-	return server.New(server.Deps{Config: cfg, Store: db, Nodes: nodes, Credentials: creds, Cipher: cipher})
+	srv, err := server.New(server.Deps{Config: cfg, Store: db, Nodes: nodes, Credentials: creds, Cipher: cipher})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
 }
 
 // TestGracefulShutdown cancels serve while a request is in flight: the

@@ -22,6 +22,12 @@ type Engine struct {
 	Nodes      *node.Registry
 	Logger     *slog.Logger
 	HTTPClient *http.Client
+	// SafeClient, Files, DataDir and Memo are handed to nodes through
+	// their runtime (see node.Runtime).
+	SafeClient *http.Client
+	Files      node.FileReader
+	DataDir    string
+	Memo       node.Memo
 }
 
 // Request is one chatflow run.
@@ -91,6 +97,10 @@ type Plan struct {
 	order  []string
 	mem    *flow.Node
 	params map[string]map[string]paramInfo // node id → param name → info
+	// skip holds the nodes a prediction does not build: document loaders
+	// (and their splitters and record managers) that only feed vector
+	// stores, whose data was upserted already.
+	skip map[string]bool
 }
 
 // Compile prepares f for [Engine.Run]. Errors wrap [ErrUnrunnable].
@@ -111,7 +121,48 @@ func (e *Engine) Compile(f *flow.Flow) (*Plan, error) {
 	for _, id := range p.order {
 		p.params[id] = e.nodeParams(f.Node(id))
 	}
+	p.skip = upsertOnly(f)
 	return p, nil
+}
+
+// upsertOnly finds the nodes that exist only to fill vector stores:
+// document loaders and record managers whose every outgoing edge goes to a
+// vector store, and then splitters (or anything) whose every outgoing edge
+// goes to such nodes. Flowise skips loaders this way (its
+// checkIfDocLoaderShouldBeIgnored); Floe also skips them for the in-memory
+// store, which keeps its upserted contents between runs.
+func upsertOnly(f *flow.Flow) map[string]bool {
+	out := map[string][]string{}
+	for _, e := range f.Edges {
+		out[e.Source] = append(out[e.Source], e.Target)
+	}
+	category := map[string]string{}
+	for _, n := range f.Nodes {
+		category[n.ID] = n.Data.Category
+	}
+	skip := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, n := range f.Nodes {
+			targets := out[n.ID]
+			if skip[n.ID] || len(targets) == 0 {
+				continue
+			}
+			starter := n.Data.Category == "Document Loaders" || n.Data.Category == "Record Manager"
+			all := true
+			for _, t := range targets {
+				if !(skip[t] || (starter && category[t] == "Vector Stores")) {
+					all = false
+					break
+				}
+			}
+			if all {
+				skip[n.ID] = true
+				changed = true
+			}
+		}
+	}
+	return skip
 }
 
 // nodeParams reads a node's input params from its saved inputParams, and
@@ -176,12 +227,12 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 			}
 		}
 	}()
-	rt := node.Runtime{
-		Logger: e.log(), HTTPClient: e.HTTPClient, ChatflowID: req.ChatflowID, ChatID: req.ChatID,
-		SessionID: req.SessionID, Vars: req.Vars, Question: req.Question, Credentials: req.Credentials,
-		History: req.Stored,
-	}
+	rt := e.runtime(req)
 	for _, id := range order {
+		if plan.skip[id] {
+			sc.instances[id] = nil // upserted already: not needed to answer
+			continue
+		}
 		n := plan.flow.Node(id)
 		inst, err := e.build(ctx, n, plan.params[id], sc, req, rt)
 		if err != nil {
@@ -236,7 +287,7 @@ func (e *Engine) build(ctx context.Context, n *flow.Node, params map[string]para
 		inputs[k] = v
 	}
 	for _, p := range def.Spec.Inputs {
-		if p.Optional || !isAnchor(p.Type) {
+		if p.Optional || !isAnchor(p.Type) || refersToSkipped(n.Data.Inputs[p.Name], sc) {
 			continue
 		}
 		if v, ok := inputs[p.Name]; !ok || v == nil || v == "" {
@@ -253,6 +304,24 @@ func (e *Engine) build(ctx context.Context, n *flow.Node, params map[string]para
 		return nil, &NodeError{NodeID: n.ID, NodeName: n.Data.Name, Err: err}
 	}
 	return inst, nil
+}
+
+// refersToSkipped reports whether a saved input value references nodes
+// that exist but were not built (upsert-only nodes in a prediction).
+func refersToSkipped(v any, sc *scope) bool {
+	refs := []any{v}
+	if list, ok := v.([]any); ok {
+		refs = list
+	}
+	for _, r := range refs {
+		s, _ := r.(string)
+		if id, ok := wholeInstanceRef(s); ok {
+			if inst, found := sc.instances[id]; found && inst == nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // isAnchor reports whether a param type is a class name (a connection).

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/floehq/floe/internal/llm"
-	"github.com/floehq/floe/internal/node"
 )
 
 // ClearMemory clears a session in every memory node of req.Flow (only the
@@ -23,8 +22,7 @@ func (e *Engine) ClearMemory(ctx context.Context, req Request, memoryType string
 			return fmt.Errorf("%w: %w", ErrUnrunnable, err)
 		}
 		sc := &scope{instances: map[string]any{}, vars: req.Vars, flowVars: map[string]any{}}
-		rt := node.Runtime{Logger: e.log(), HTTPClient: e.HTTPClient, ChatflowID: req.ChatflowID, ChatID: req.ChatID,
-			SessionID: req.SessionID, Vars: req.Vars, Credentials: req.Credentials, History: req.Stored}
+		rt := e.runtime(req)
 		for _, id := range order {
 			n := req.Flow.Node(id)
 			inst, err := e.build(ctx, n, e.nodeParams(n), sc, req, rt)

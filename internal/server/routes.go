@@ -70,6 +70,11 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/leads/{id}", admin, s.listLeads},
 		// END message API
 
+		{"POST /api/v1/vector/upsert/{id}", admin, s.upsertVector},
+		{"GET /api/v1/upsert-history/{id}", admin, s.listUpsertHistory},
+		{"PATCH /api/v1/upsert-history/{$}", admin, s.deleteUpsertHistory},
+		{"PATCH /api/v1/upsert-history/{id}", admin, s.deleteUpsertHistory},
+
 		{"GET /api/v1/nodes", admin, s.listNodes},
 		{"GET /api/v1/nodes/{name}", admin, s.getNode},
 		{"GET /api/v1/components-credentials", admin, s.listCredentialSpecs},

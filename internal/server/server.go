@@ -6,8 +6,10 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/floehq/floe/internal/blob"
 	"github.com/floehq/floe/internal/config"
 	"github.com/floehq/floe/internal/credentials"
 	"github.com/floehq/floe/internal/engine"
@@ -25,8 +27,14 @@ type Deps struct {
 	Cipher      *credentials.Cipher
 	Logger      *slog.Logger
 	Version     string
-	// HTTPClient is used by nodes for vendor APIs (nil: http.DefaultClient).
+	// HTTPClient is used by nodes for vendor APIs (nil: a pooled client).
 	HTTPClient *http.Client
+	// SafeClient is the SSRF-guarded client for loaders and tools (nil:
+	// such nodes refuse to fetch).
+	SafeClient *http.Client
+	// Blobs stores uploaded files (nil: a local store under
+	// BLOB_STORAGE_PATH).
+	Blobs *blob.Local
 }
 
 // Server serves the API. It is safe for concurrent use.
@@ -41,13 +49,14 @@ type Server struct {
 	keys    *keyCache
 	runs    *runs
 	plans   *planCache
+	blobs   *blob.Local
 	limits  *limiter
 	engine  *engine.Engine
 	handler http.Handler
 }
 
 // New builds a Server and its route table.
-func New(d Deps) *Server {
+func New(d Deps) (*Server, error) {
 	s := &Server{
 		cfg:     d.Config,
 		db:      d.Store,
@@ -71,14 +80,29 @@ func New(d Deps) *Server {
 	if hc == nil {
 		hc = newVendorClient()
 	}
-	s.engine = &engine.Engine{Nodes: s.nodes, Logger: s.log, HTTPClient: hc}
+	s.blobs = d.Blobs
+	if s.blobs == nil {
+		b, err := blob.NewLocal(s.cfg.BlobStoragePath)
+		if err != nil {
+			return nil, err
+		}
+		s.blobs = b
+	}
+	s.engine = &engine.Engine{Nodes: s.nodes, Logger: s.log, HTTPClient: hc, SafeClient: d.SafeClient,
+		Files: s.blobs, DataDir: s.cfg.DatabasePath, Memo: &memo{}}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, s.wrap(rt))
 	}
 	s.handler = s.recoverAndLog(s.frameHeaders(s.cors(s.limitBody(s.jsonFallback(mux)))))
-	return s
+	return s, nil
 }
+
+// memo is the process-wide state nodes share between runs (node.Memo).
+type memo struct{ m sync.Map }
+
+func (m *memo) LoadOrStore(key string, value any) (any, bool) { return m.m.LoadOrStore(key, value) }
+func (m *memo) Delete(key string)                             { m.m.Delete(key) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

@@ -52,7 +52,10 @@ func newEnvOn(t testing.TB, db *store.DB, secret string, extra ...string) *testE
 	all.Register(nodes)
 	creds := credentials.NewRegistry()
 	credentials.Register(creds)
-	srv := New(Deps{Config: cfg, Store: db, Nodes: nodes, Credentials: creds, Cipher: cipher, Version: "test"})
+	srv, err := New(Deps{Config: cfg, Store: db, Nodes: nodes, Credentials: creds, Cipher: cipher, Version: "test"})
+	if err != nil {
+		t.Fatalf("server: %v", err)
+	}
 	return &testEnv{t: t, srv: srv, db: db, cfg: cfg, secret: secret}
 }
 

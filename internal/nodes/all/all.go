@@ -10,6 +10,8 @@ import (
 	"github.com/floehq/floe/internal/nodes/moderation"
 	"github.com/floehq/floe/internal/nodes/outputparsers"
 	"github.com/floehq/floe/internal/nodes/prompts"
+	"github.com/floehq/floe/internal/nodes/retrievers"
+	"github.com/floehq/floe/internal/nodes/textsplitters"
 	"github.com/floehq/floe/internal/nodes/utilities"
 )
 
@@ -21,5 +23,7 @@ func Register(r *node.Registry) {
 	memory.Register(r)
 	outputparsers.Register(r)
 	moderation.Register(r)
+	retrievers.Register(r)
+	textsplitters.Register(r)
 	utilities.Register(r)
 }

@@ -17,11 +17,12 @@ func TestRegister(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{
 		"RedisBackedChatMemory", "advancedStructuredOutputParser", "azureChatOpenAI", "bufferMemory", "bufferWindowMemory",
-		"chatAnthropic", "chatDeepseek", "chatGoogleGenerativeAI", "chatLocalAI", "chatMistralAI", "chatOllama",
-		"chatOpenAI", "chatOpenAICustom", "chatOpenRouter", "chatPromptTemplate", "chatTogetherAI", "conversationChain",
-		"conversationSummaryBufferMemory", "conversationSummaryMemory", "csvOutputParser", "groqChat",
-		"inputModerationOpenAI", "inputModerationSimple", "llmChain", "promptTemplate", "stickyNote",
-		"structuredOutputParser",
+		"characterTextSplitter", "chatAnthropic", "chatDeepseek", "chatGoogleGenerativeAI", "chatLocalAI", "chatMistralAI", "chatOllama",
+		"chatOpenAI", "chatOpenAICustom", "chatOpenRouter", "chatPromptTemplate", "chatTogetherAI", "codeTextSplitter", "conversationChain",
+		"conversationSummaryBufferMemory", "conversationSummaryMemory", "conversationalRetrievalQAChain", "csvOutputParser", "groqChat", "htmlToMarkdownTextSplitter",
+		"inputModerationOpenAI", "inputModerationSimple", "llmChain", "markdownTextSplitter", "promptTemplate", "recursiveCharacterTextSplitter", "retrievalQAChain",
+		"similarityThresholdRetriever", "stickyNote",
+		"structuredOutputParser", "tokenTextSplitter",
 	}, names); diff != "" {
 		t.Errorf("registered nodes (-want +got):\n%s", diff)
 	}

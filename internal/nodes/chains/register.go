@@ -8,4 +8,6 @@ import "github.com/floehq/floe/internal/node"
 func Register(r *node.Registry) {
 	r.MustRegister(conversationChain)
 	r.MustRegister(llmChain)
+	r.MustRegister(conversationalRetrievalQAChain)
+	r.MustRegister(retrievalQAChain)
 }
