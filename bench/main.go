@@ -41,12 +41,23 @@ func main() {
 	levels := flag.String("c", "1,8,64", "concurrency levels")
 	history := flag.Int("history", 100000, "messages to add to the chatflow for the history-growth run (0 skips it)")
 	shared := flag.String("shared", "../shared", "the shared directory holding flows/")
+	rag := flag.Bool("rag", false, "run the RAG benchmark (upsert, query, RSS) instead of predictions")
+	ragMB := flag.Int("rag-mb", 10, "corpus size for the RAG upsert, MiB")
+	ragCalls := flag.Int("rag-calls", 3000, "small upsert calls for the RSS check")
 	flag.Parse()
+	ragOpts = ragOptions{on: *rag, mb: *ragMB, calls: *ragCalls}
 	if err := run(*n, *levels, *history, *shared); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
+
+type ragOptions struct {
+	on        bool
+	mb, calls int
+}
+
+var ragOpts ragOptions
 
 // cleanup collects teardown functions (llmtest wants a test-like owner).
 type cleanup struct{ fns []func() }
@@ -96,6 +107,9 @@ func run(n int, levels string, history int, shared string) error {
 	time.Sleep(time.Second)
 	fmt.Printf("RSS idle: %.1f MiB\n", rssMiB(cmd.Process.Pid))
 
+	if ragOpts.on {
+		return ragBench(client, base, cmd.Process.Pid, fake, dataDir, ragOpts.mb, ragOpts.calls)
+	}
 	id, err := setup(client, base, fake.URL, shared)
 	if err != nil {
 		return err

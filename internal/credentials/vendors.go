@@ -58,3 +58,23 @@ var redisCacheAPI = Spec{
 		{Label: "Use SSL", Name: "redisCacheSslEnabled", Type: node.TypeBoolean},
 	},
 }
+
+// cohereAPI mirrors CohereApi.credential.ts.
+var cohereAPI = Spec{
+	Label:   "Cohere API",
+	Name:    "cohereApi",
+	Version: 1,
+	Inputs:  []node.Param{{Label: "Cohere Api Key", Name: "cohereApiKey", Type: node.TypePassword}},
+}
+
+// voyageAIAPI mirrors VoyageAIApi.credential.ts.
+var voyageAIAPI = Spec{
+	Label:       "Voyage AI API",
+	Name:        "voyageAIApi",
+	Version:     1,
+	Description: `Refer to the <a target="_blank" href="https://docs.voyageai.com/install/#authentication-with-api-keys">official guide</a> on how to get an API key.`,
+	Inputs: []node.Param{
+		{Label: "Voyage AI Endpoint", Name: "endpoint", Type: node.TypeString, Default: "https://api.voyageai.com/v1/embeddings"},
+		{Label: "Voyage AI API Key", Name: "apiKey", Type: node.TypePassword},
+	},
+}

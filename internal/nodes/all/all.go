@@ -6,6 +6,7 @@ import (
 	"github.com/floehq/floe/internal/node"
 	"github.com/floehq/floe/internal/nodes/chains"
 	"github.com/floehq/floe/internal/nodes/chatmodels"
+	"github.com/floehq/floe/internal/nodes/embeddings"
 	"github.com/floehq/floe/internal/nodes/memory"
 	"github.com/floehq/floe/internal/nodes/moderation"
 	"github.com/floehq/floe/internal/nodes/outputparsers"
@@ -18,6 +19,7 @@ import (
 // Register adds every shipped node to r.
 func Register(r *node.Registry) {
 	chatmodels.Register(r)
+	embeddings.Register(r)
 	prompts.Register(r)
 	chains.Register(r)
 	memory.Register(r)

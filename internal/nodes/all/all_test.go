@@ -1,6 +1,7 @@
 package all
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -15,7 +16,7 @@ func TestRegister(t *testing.T) {
 	for _, def := range r.List() {
 		names = append(names, def.Spec.Name)
 	}
-	if diff := cmp.Diff([]string{
+	want := []string{
 		"RedisBackedChatMemory", "advancedStructuredOutputParser", "azureChatOpenAI", "bufferMemory", "bufferWindowMemory",
 		"characterTextSplitter", "chatAnthropic", "chatDeepseek", "chatGoogleGenerativeAI", "chatLocalAI", "chatMistralAI", "chatOllama",
 		"chatOpenAI", "chatOpenAICustom", "chatOpenRouter", "chatPromptTemplate", "chatTogetherAI", "codeTextSplitter", "conversationChain",
@@ -23,7 +24,12 @@ func TestRegister(t *testing.T) {
 		"inputModerationOpenAI", "inputModerationSimple", "llmChain", "markdownTextSplitter", "promptTemplate", "recursiveCharacterTextSplitter", "retrievalQAChain",
 		"similarityThresholdRetriever", "stickyNote",
 		"structuredOutputParser", "tokenTextSplitter",
-	}, names); diff != "" {
+		// embeddings
+		"azureOpenAIEmbeddings", "cohereEmbeddings", "googleGenerativeAiEmbeddings", "localAIEmbeddings", "mistralAIEmbeddings",
+		"ollamaEmbedding", "openAIEmbeddings", "openAIEmbeddingsCustom", "togetherAIEmbedding", "voyageAIEmbeddings",
+	}
+	slices.Sort(want) // List is sorted by name
+	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("registered nodes (-want +got):\n%s", diff)
 	}
 }
