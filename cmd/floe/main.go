@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/floehq/floe/internal/config"
+	"github.com/floehq/floe/internal/netguard"
 	"github.com/floehq/floe/internal/credentials"
 	"github.com/floehq/floe/internal/node"
 	"github.com/floehq/floe/internal/nodes/all"
@@ -141,7 +142,12 @@ func start(ctx context.Context, stderr io.Writer) error {
 	all.Register(nodes)
 	creds := credentials.NewRegistry()
 	credentials.Register(creds)
-	srv, err := server.New(server.Deps{Config: a.cfg, Store: a.db, Nodes: nodes, Credentials: creds, Cipher: cipher, Logger: a.log, Version: floeVersion()})
+	allow, err := netguard.AllowFromEnv()
+	if err != nil {
+		return fmt.Errorf("config: %s: %w", netguard.EnvAllow, err)
+	}
+	srv, err := server.New(server.Deps{Config: a.cfg, Store: a.db, Nodes: nodes, Credentials: creds, Cipher: cipher, Logger: a.log,
+		Version: floeVersion(), SafeClient: netguard.NewClient(netguard.Options{Allow: allow})})
 	if err != nil {
 		return err
 	}

@@ -33,6 +33,7 @@ func TestRegisterBuiltins(t *testing.T) {
 		{name: "togetherAIApi", inputs: []string{"togetherAIApiKey"}, passwords: []string{"togetherAIApiKey"}},
 		{name: "localAIApi", inputs: []string{"localAIApiKey"}, passwords: []string{"localAIApiKey"}},
 		{name: "redisCacheUrlApi", inputs: []string{"redisUrl"}},
+		{name: "githubApi", inputs: []string{"accessToken"}, passwords: []string{"accessToken"}},
 		{name: "cohereApi", inputs: []string{"cohereApiKey"}, passwords: []string{"cohereApiKey"}},
 		{name: "voyageAIApi", inputs: []string{"endpoint", "apiKey"}, passwords: []string{"apiKey"}},
 		{

@@ -78,3 +78,11 @@ var voyageAIAPI = Spec{
 		{Label: "Voyage AI API Key", Name: "apiKey", Type: node.TypePassword},
 	},
 }
+
+// githubAPI mirrors GithubApi.credential.ts.
+var githubAPI = Spec{
+	Label:   "Github API",
+	Name:    "githubApi",
+	Version: 1,
+	Inputs:  []node.Param{{Label: "Access Token", Name: "accessToken", Type: node.TypePassword, Placeholder: "<GITHUB_ACCESS_TOKEN>"}},
+}

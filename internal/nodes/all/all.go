@@ -6,6 +6,7 @@ import (
 	"github.com/floehq/floe/internal/node"
 	"github.com/floehq/floe/internal/nodes/chains"
 	"github.com/floehq/floe/internal/nodes/chatmodels"
+	"github.com/floehq/floe/internal/nodes/documentloaders"
 	"github.com/floehq/floe/internal/nodes/embeddings"
 	"github.com/floehq/floe/internal/nodes/memory"
 	"github.com/floehq/floe/internal/nodes/moderation"
@@ -20,6 +21,7 @@ import (
 func Register(r *node.Registry) {
 	chatmodels.Register(r)
 	embeddings.Register(r)
+	documentloaders.Register(r)
 	prompts.Register(r)
 	chains.Register(r)
 	memory.Register(r)

@@ -24,6 +24,9 @@ func TestRegister(t *testing.T) {
 		"inputModerationOpenAI", "inputModerationSimple", "llmChain", "markdownTextSplitter", "promptTemplate", "recursiveCharacterTextSplitter", "retrievalQAChain",
 		"similarityThresholdRetriever", "stickyNote",
 		"structuredOutputParser", "tokenTextSplitter",
+		// document loaders
+		"apiLoader", "cheerioWebScraper", "csvFile", "docxFile", "folderFiles", "github", "jsonFile", "jsonlinesFile",
+		"pdfFile", "plainText", "textFile",
 		// embeddings
 		"azureOpenAIEmbeddings", "cohereEmbeddings", "googleGenerativeAiEmbeddings", "localAIEmbeddings", "mistralAIEmbeddings",
 		"ollamaEmbedding", "openAIEmbeddings", "openAIEmbeddingsCustom", "togetherAIEmbedding", "voyageAIEmbeddings",
