@@ -170,7 +170,9 @@ func ragBench(client *http.Client, base string, pid int, fake *llmtest.Provider,
 
 type embedderFunc func(ctx context.Context, texts []string) ([][]float32, error)
 
-func (f embedderFunc) Embed(ctx context.Context, texts []string) ([][]float32, error) { return f(ctx, texts) }
+func (f embedderFunc) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	return f(ctx, texts)
+}
 
 func dirMiB(dir string) float64 {
 	var total int64

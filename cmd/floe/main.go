@@ -25,8 +25,8 @@ import (
 	"time"
 
 	"github.com/floehq/floe/internal/config"
-	"github.com/floehq/floe/internal/netguard"
 	"github.com/floehq/floe/internal/credentials"
+	"github.com/floehq/floe/internal/netguard"
 	"github.com/floehq/floe/internal/node"
 	"github.com/floehq/floe/internal/nodes/all"
 	"github.com/floehq/floe/internal/server"

@@ -10,7 +10,7 @@ func Register(r *Registry) {
 	for _, s := range []Spec{
 		openAIAPI, anthropicAPI, googleGenerativeAI, azureOpenAIAPI, groqAPI, mistralAIAPI, ollamaAPI,
 		deepseekAPI, openRouterAPI, togetherAIAPI, localAIAPI, redisCacheURLAPI, redisCacheAPI,
-		cohereAPI, voyageAIAPI, githubAPI,
+		cohereAPI, voyageAIAPI, githubAPI, postgresAPI, pineconeAPI, qdrantAPI, chromaAPI,
 	} {
 		r.MustRegister(s)
 	}

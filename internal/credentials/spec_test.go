@@ -33,6 +33,10 @@ func TestRegisterBuiltins(t *testing.T) {
 		{name: "togetherAIApi", inputs: []string{"togetherAIApiKey"}, passwords: []string{"togetherAIApiKey"}},
 		{name: "localAIApi", inputs: []string{"localAIApiKey"}, passwords: []string{"localAIApiKey"}},
 		{name: "redisCacheUrlApi", inputs: []string{"redisUrl"}},
+		{name: "PostgresApi", inputs: []string{"user", "password"}, passwords: []string{"password"}},
+		{name: "pineconeApi", inputs: []string{"pineconeApiKey"}, passwords: []string{"pineconeApiKey"}},
+		{name: "qdrantApi", inputs: []string{"qdrantApiKey"}, passwords: []string{"qdrantApiKey"}},
+		{name: "chromaApi", inputs: []string{"chromaApiKey", "chromaTenant", "chromaDatabase"}, passwords: []string{"chromaApiKey"}},
 		{name: "githubApi", inputs: []string{"accessToken"}, passwords: []string{"accessToken"}},
 		{name: "cohereApi", inputs: []string{"cohereApiKey"}, passwords: []string{"cohereApiKey"}},
 		{name: "voyageAIApi", inputs: []string{"endpoint", "apiKey"}, passwords: []string{"apiKey"}},
@@ -63,8 +67,8 @@ func TestRegisterBuiltins(t *testing.T) {
 	if got := len(r.List()); got != len(tests) {
 		t.Errorf("List has %d specs, want %d", got, len(tests))
 	}
-	if _, err := r.Lookup("pineconeApi"); !errors.Is(err, ErrUnknownCredential) {
-		t.Errorf("Lookup(pineconeApi) error = %v, want ErrUnknownCredential", err)
+	if _, err := r.Lookup("notACredential"); !errors.Is(err, ErrUnknownCredential) {
+		t.Errorf("Lookup(notACredential) error = %v, want ErrUnknownCredential", err)
 	}
 }
 

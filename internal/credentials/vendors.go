@@ -86,3 +86,42 @@ var githubAPI = Spec{
 	Version: 1,
 	Inputs:  []node.Param{{Label: "Access Token", Name: "accessToken", Type: node.TypePassword, Placeholder: "<GITHUB_ACCESS_TOKEN>"}},
 }
+
+// postgresAPI mirrors PostgresApi.credential.ts.
+var postgresAPI = Spec{
+	Label:   "Postgres API",
+	Name:    "PostgresApi",
+	Version: 1,
+	Inputs: []node.Param{
+		{Label: "User", Name: "user", Type: node.TypeString, Placeholder: "<POSTGRES_USERNAME>"},
+		{Label: "Password", Name: "password", Type: node.TypePassword, Placeholder: "<POSTGRES_PASSWORD>"},
+	},
+}
+
+// pineconeAPI mirrors PineconeApi.credential.ts.
+var pineconeAPI = Spec{
+	Label:   "Pinecone API",
+	Name:    "pineconeApi",
+	Version: 1,
+	Inputs:  []node.Param{{Label: "Pinecone Api Key", Name: "pineconeApiKey", Type: node.TypePassword}},
+}
+
+// qdrantAPI mirrors QdrantApi.credential.ts.
+var qdrantAPI = Spec{
+	Label:   "Qdrant API",
+	Name:    "qdrantApi",
+	Version: 1,
+	Inputs:  []node.Param{{Label: "Qdrant API Key", Name: "qdrantApiKey", Type: node.TypePassword}},
+}
+
+// chromaAPI mirrors ChromaApi.credential.ts.
+var chromaAPI = Spec{
+	Label:   "Chroma API",
+	Name:    "chromaApi",
+	Version: 1,
+	Inputs: []node.Param{
+		{Label: "Chroma Api Key", Name: "chromaApiKey", Type: node.TypePassword},
+		{Label: "Chroma Tenant", Name: "chromaTenant", Type: node.TypeString},
+		{Label: "Chroma Database", Name: "chromaDatabase", Type: node.TypeString},
+	},
+}

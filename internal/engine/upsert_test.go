@@ -49,8 +49,8 @@ func TestUpsertTarget(t *testing.T) {
 	local := template(t, "Local QnA")
 	tests := []struct {
 		name, stop, want string
-		f               *flow.Flow
-		wantErr         bool
+		f                *flow.Flow
+		wantErr          bool
 	}{
 		{"the only vector store", "", "faiss_0", local, false},
 		{"named", "faiss_0", "faiss_0", local, false},

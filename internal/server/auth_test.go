@@ -1,12 +1,16 @@
 package server
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/floehq/floe/internal/llm/llmtest"
+	"github.com/floehq/floe/internal/store"
 )
 
 // TestPublicRoutes pins the explicit public list: a route becomes public
@@ -50,6 +54,8 @@ type fixtures struct {
 	credential, credentialDel string
 	tool, toolDel             string
 	publicFlow                string
+	ragFlow                   string
+	history, history2         string
 }
 
 func createID(e *testEnv, key, path string, body any) string {
@@ -81,7 +87,41 @@ func makeFixtures(e *testEnv) fixtures {
 	tl := map[string]any{"name": "t", "description": "d", "color": "#fff", "schema": "[]", "func": "return 1"}
 	f.tool = createID(e, f.key, "/api/v1/tools", tl)
 	f.toolDel = createID(e, f.key, "/api/v1/tools", tl)
+	fake := llmtest.NewProvider(e.t)
+	f.ragFlow = createID(e, f.key, "/api/v1/chatflows", map[string]any{"name": "rag", "flowData": plainTextRAG(fake.URL, f.credential)})
+	for _, h := range []*string{&f.history, &f.history2} {
+		row := &store.UpsertHistory{ChatflowID: f.ragFlow, Result: "{}", FlowData: "[]"}
+		if err := e.db.CreateUpsertHistory(e.t.Context(), row); err != nil {
+			e.t.Fatal(err)
+		}
+		*h = row.ID
+	}
 	return f
+}
+
+// plainTextRAG is a plain text loader, OpenAI embeddings (the fake) and the
+// in-memory vector store feeding a retrieval QA chain.
+func plainTextRAG(fakeURL, credID string) string {
+	n := func(id, name, cat string, inputs map[string]any) map[string]any {
+		return map[string]any{"id": id, "type": "customNode", "data": map[string]any{"id": id, "name": name, "label": name, "category": cat, "inputs": inputs, "credential": credID}}
+	}
+	doc := map[string]any{
+		"nodes": []any{
+			n("plainText_0", "plainText", "Document Loaders", map[string]any{"text": "The capital of Zubrowka is Lutz."}),
+			n("openAIEmbeddings_0", "openAIEmbeddings", "Embeddings", map[string]any{"basepath": fakeURL + "/v1"}),
+			n("memoryVectorStore_0", "memoryVectorStore", "Vector Stores", map[string]any{"document": []any{"{{plainText_0.data.instance}}"}, "embeddings": "{{openAIEmbeddings_0.data.instance}}"}),
+			n("chatOpenAI_0", "chatOpenAI", "Chat Models", map[string]any{"basepath": fakeURL + "/v1"}),
+			n("retrievalQAChain_0", "retrievalQAChain", "Chains", map[string]any{"model": "{{chatOpenAI_0.data.instance}}", "vectorStoreRetriever": "{{memoryVectorStore_0.data.instance}}"}),
+		},
+		"edges": []any{
+			map[string]any{"id": "e1", "source": "plainText_0", "target": "memoryVectorStore_0"},
+			map[string]any{"id": "e2", "source": "openAIEmbeddings_0", "target": "memoryVectorStore_0"},
+			map[string]any{"id": "e3", "source": "memoryVectorStore_0", "target": "retrievalQAChain_0"},
+			map[string]any{"id": "e4", "source": "chatOpenAI_0", "target": "retrievalQAChain_0"},
+		},
+	}
+	b, _ := json.Marshal(doc)
+	return string(b)
 }
 
 // adminCalls has one valid call per admin route, keyed by route pattern.
@@ -115,6 +155,10 @@ func adminCalls(f fixtures) map[string]req {
 		"DELETE /api/v1/chatmessage/{id}":           {path: "/api/v1/chatmessage/" + f.flow + "?chatId=c"},
 		"GET /api/v1/feedback/{id}":                 {path: "/api/v1/feedback/" + f.flow},
 		"GET /api/v1/leads/{id}":                    {path: "/api/v1/leads/" + f.flow},
+		"POST /api/v1/vector/upsert/{id}":           {path: "/api/v1/vector/upsert/" + f.ragFlow, body: map[string]any{}},
+		"GET /api/v1/upsert-history/{id}":           {path: "/api/v1/upsert-history/" + f.ragFlow},
+		"PATCH /api/v1/upsert-history/{$}":          {path: "/api/v1/upsert-history/", body: map[string]any{"ids": []string{f.history}}},
+		"PATCH /api/v1/upsert-history/{id}":         {path: "/api/v1/upsert-history/" + f.history2},
 		"GET /api/v1/nodes":                         {path: "/api/v1/nodes"},
 		"GET /api/v1/nodes/{name}":                  {path: "/api/v1/nodes/stickyNote"},
 		"GET /api/v1/components-credentials":        {path: "/api/v1/components-credentials"},

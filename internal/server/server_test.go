@@ -40,6 +40,12 @@ func newEnv(t testing.TB, dialect string, extra ...string) *testEnv {
 
 func newEnvOn(t testing.TB, db *store.DB, secret string, extra ...string) *testEnv {
 	t.Helper()
+	return newEnvWith(t, db, secret, nil, extra...)
+}
+
+// newEnvWith is newEnvOn with a hook to adjust the server's dependencies.
+func newEnvWith(t testing.TB, db *store.DB, secret string, adjust func(*Deps), extra ...string) *testEnv {
+	t.Helper()
 	cfg, err := config.FromEnv(append([]string{"DATABASE_PATH=" + t.TempDir()}, extra...))
 	if err != nil {
 		t.Fatalf("config: %v", err)
@@ -52,7 +58,11 @@ func newEnvOn(t testing.TB, db *store.DB, secret string, extra ...string) *testE
 	all.Register(nodes)
 	creds := credentials.NewRegistry()
 	credentials.Register(creds)
-	srv, err := New(Deps{Config: cfg, Store: db, Nodes: nodes, Credentials: creds, Cipher: cipher, Version: "test"})
+	deps := Deps{Config: cfg, Store: db, Nodes: nodes, Credentials: creds, Cipher: cipher, Version: "test"}
+	if adjust != nil {
+		adjust(&deps)
+	}
+	srv, err := New(deps)
 	if err != nil {
 		t.Fatalf("server: %v", err)
 	}

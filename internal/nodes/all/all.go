@@ -12,9 +12,11 @@ import (
 	"github.com/floehq/floe/internal/nodes/moderation"
 	"github.com/floehq/floe/internal/nodes/outputparsers"
 	"github.com/floehq/floe/internal/nodes/prompts"
+	"github.com/floehq/floe/internal/nodes/recordmanager"
 	"github.com/floehq/floe/internal/nodes/retrievers"
 	"github.com/floehq/floe/internal/nodes/textsplitters"
 	"github.com/floehq/floe/internal/nodes/utilities"
+	"github.com/floehq/floe/internal/nodes/vectorstores"
 )
 
 // Register adds every shipped node to r.
@@ -29,5 +31,7 @@ func Register(r *node.Registry) {
 	moderation.Register(r)
 	retrievers.Register(r)
 	textsplitters.Register(r)
+	vectorstores.Register(r)
+	recordmanager.Register(r)
 	utilities.Register(r)
 }

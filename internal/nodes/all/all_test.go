@@ -27,6 +27,9 @@ func TestRegister(t *testing.T) {
 		// document loaders
 		"apiLoader", "cheerioWebScraper", "csvFile", "docxFile", "folderFiles", "github", "jsonFile", "jsonlinesFile",
 		"pdfFile", "plainText", "textFile",
+		// vector stores and record managers
+		"memoryVectorStore", "faiss", "embeddedVectorStore", "postgres", "qdrant", "chroma", "pinecone",
+		"SQLiteRecordManager", "postgresRecordManager",
 		// embeddings
 		"azureOpenAIEmbeddings", "cohereEmbeddings", "googleGenerativeAiEmbeddings", "localAIEmbeddings", "mistralAIEmbeddings",
 		"ollamaEmbedding", "openAIEmbeddings", "openAIEmbeddingsCustom", "togetherAIEmbedding", "voyageAIEmbeddings",

@@ -42,7 +42,9 @@ func (e *Error) Error() string {
 }
 
 // Is makes a 404 match [ErrNotFound].
-func (e *Error) Is(target error) bool { return target == ErrNotFound && e.StatusCode == http.StatusNotFound }
+func (e *Error) Is(target error) bool {
+	return target == ErrNotFound && e.StatusCode == http.StatusNotFound
+}
 
 // Collection describes a collection's single unnamed vector.
 type Collection struct {

@@ -1,0 +1,92 @@
+package vectorstores
+
+import (
+	"cmp"
+	"context"
+	"path/filepath"
+
+	"github.com/floehq/floe/internal/node"
+)
+
+const (
+	inCollectionName = "collectionName"
+	inFilter         = "filter"
+)
+
+// embeddedFile is the embedded store's database, in the data directory.
+const embeddedFile = "vectors.sqlite"
+
+// embeddedVectorStore is Floe's default persistent store, for flows that
+// do not need an external database: SQLite with the sqlite-vec extension in
+// the server's data directory (vectors.sqlite), one collection per
+// collectionName (the chatflow id when empty). It has no Flowise
+// counterpart.
+var embeddedVectorStore = node.Definition{
+	Spec: node.Spec{
+		Label:    "Embedded Vector Store",
+		Name:     "embeddedVectorStore",
+		Version:  1,
+		Type:     "EmbeddedVectorStore",
+		Icon:     "sqlite.png",
+		Category: category,
+		Description: "Upsert embedded data and perform similarity or mmr search in Floe's built-in persistent store " +
+			"(SQLite with sqlite-vec in the server's data directory): nothing to install or configure",
+		BaseClasses: baseClasses("EmbeddedVectorStore"),
+		Inputs: append([]node.Param{
+			documentParam(),
+			embeddingsParam(),
+			recordManagerParam(),
+			{
+				Label:          "Collection Name",
+				Name:           inCollectionName,
+				Type:           node.TypeString,
+				Description:    "Documents are kept per collection. Default to the chatflow id",
+				Placeholder:    "my-collection",
+				Optional:       true,
+				AcceptVariable: true,
+			},
+			{
+				Label:            "Metadata Filter",
+				Name:             inFilter,
+				Type:             node.TypeJSON,
+				Description:      `Only return documents whose metadata has these values, e.g. {"source": "handbook.pdf"}`,
+				AdditionalParams: true,
+				Optional:         true,
+				AcceptVariable:   true,
+			},
+			topKParam(true),
+		}, mmrParams()...),
+		Outputs: outputs("Embedded", "EmbeddedVectorStore", "VectorStore"),
+	},
+	Init: initEmbeddedVectorStore,
+}
+
+func initEmbeddedVectorStore(ctx context.Context, data *node.Data, rt *node.Runtime) (any, error) {
+	emb, err := embedder(data)
+	if err != nil {
+		return nil, err
+	}
+	if rt == nil || rt.DataDir == "" {
+		return nil, errNoDataDir
+	}
+	name, err := data.String(inCollectionName, "")
+	if err != nil {
+		return nil, err
+	}
+	name = cmp.Or(name, rt.ChatflowID, "default")
+	filter, err := readFilter(data, inFilter)
+	if err != nil {
+		return nil, err
+	}
+	db, closeDB, err := openVectorDB(ctx, rt, filepath.Join(rt.DataDir, embeddedFile))
+	if err != nil {
+		return nil, err
+	}
+	in, err := newInstance(data, &sqliteVecStore{db: db, emb: emb, collection: name}, filter)
+	if err != nil {
+		_ = closeDB(ctx)
+		return nil, err
+	}
+	in.name, in.closeFn = name, closeDB
+	return in.output(data), nil
+}
