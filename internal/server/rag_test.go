@@ -201,11 +201,25 @@ func TestUpsertBadInput(t *testing.T) {
 			checkError(t, r, tc.status, tc.inMsg)
 		})
 	}
-	// A corrupt PDF through a PDF-loader flow: 422, nothing stored.
-	_ = corruptPDF
 	hist, _ := e.db.ListUpsertHistory(t.Context(), store.UpsertHistoryFilter{ChatflowID: id})
 	if len(hist) != 1 {
 		t.Errorf("upsert history rows: got %d, want 1 (only the good upsert)", len(hist))
+	}
+	// A corrupt PDF through the same flow with a PDF loader: 422 naming the
+	// file, nothing stored, the uploaded file removed again.
+	pdfFlow := e.importTemplate("Local QnA", func(nodes []any) {
+		nodeData(nodes, "chatOllama_0")["inputs"].(map[string]any)["baseUrl"] = fake.URL
+		nodeData(nodes, "localAIEmbeddings_0")["inputs"].(map[string]any)["basePath"] = fake.URL + "/v1"
+		nodeData(nodes, "faiss_0")["inputs"].(map[string]any)["basePath"] = t.TempDir()
+		l := nodeData(nodes, "textFile_0")
+		l["name"], l["label"] = "pdfFile", "Pdf File"
+	}, map[string]any{"apiConfig": `{"overrideConfig":{"status":true,"nodes":{"Pdf File":[{"name":"pdfFile","enabled":true}]}}}`})
+	checkError(t, e.upsertMultipart(pdfFlow, map[string]string{"broken.pdf": corruptPDF}, nil), 422, "broken.pdf")
+	if h, _ := e.db.ListUpsertHistory(t.Context(), store.UpsertHistoryFilter{ChatflowID: pdfFlow}); len(h) != 0 {
+		t.Errorf("a failed upsert wrote %d history rows", len(h))
+	}
+	if _, err := e.srv.blobs.ReadFile(t.Context(), pdfFlow, "broken.pdf"); err == nil {
+		t.Errorf("the corrupt upload was kept in storage")
 	}
 	// Unauthenticated upsert is refused.
 	body, ct := multipartUpsert(t, map[string]string{"a.txt": "x"}, nil)
