@@ -17,10 +17,11 @@ const (
 const embeddedFile = "vectors.sqlite"
 
 // embeddedVectorStore is Floe's default persistent store, for flows that
-// do not need an external database: SQLite with the sqlite-vec extension in
-// the server's data directory (vectors.sqlite), one collection per
-// collectionName (the chatflow id when empty). It has no Flowise
-// counterpart.
+// do not need an external database: documents and vectors in SQLite in the
+// server's data directory (vectors.sqlite), searched through an in-memory
+// index per collection shared by the server's runs (see vecIndex), one
+// collection per collectionName (the chatflow id when empty). It has no
+// Flowise counterpart.
 var embeddedVectorStore = node.Definition{
 	Spec: node.Spec{
 		Label:    "Embedded Vector Store",
@@ -30,7 +31,7 @@ var embeddedVectorStore = node.Definition{
 		Icon:     "sqlite.png",
 		Category: category,
 		Description: "Upsert embedded data and perform similarity or mmr search in Floe's built-in persistent store " +
-			"(SQLite with sqlite-vec in the server's data directory): nothing to install or configure",
+			"(SQLite in the server's data directory, searched in memory): nothing to install or configure",
 		BaseClasses: baseClasses("EmbeddedVectorStore"),
 		Inputs: append([]node.Param{
 			documentParam(),
@@ -78,11 +79,16 @@ func initEmbeddedVectorStore(ctx context.Context, data *node.Data, rt *node.Runt
 	if err != nil {
 		return nil, err
 	}
-	db, closeDB, err := openVectorDB(ctx, rt, filepath.Join(rt.DataDir, embeddedFile))
+	path := filepath.Join(rt.DataDir, embeddedFile)
+	idx, err := embeddedIndex(rt, path, name)
 	if err != nil {
 		return nil, err
 	}
-	in, err := newInstance(data, &sqliteVecStore{db: db, emb: emb, collection: name}, filter)
+	db, closeDB, err := openVectorDB(ctx, rt, path)
+	if err != nil {
+		return nil, err
+	}
+	in, err := newInstance(data, &sqliteVecStore{db: db, emb: emb, collection: name, idx: idx}, filter)
 	if err != nil {
 		_ = closeDB(ctx)
 		return nil, err

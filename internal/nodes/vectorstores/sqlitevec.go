@@ -11,32 +11,32 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 
-	_ "modernc.org/sqlite"     // the "sqlite" database/sql driver
-	_ "modernc.org/sqlite/vec" // sqlite-vec's vec0 tables and vec_* functions
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
 	"github.com/floehq/floe/internal/llm"
 	"github.com/floehq/floe/internal/node"
 )
 
-// vecSchema is the embedded store's fixed schema. Vectors live in one vec0
-// table per dimension (vec_<dim>), partitioned by collection and keyed by
-// the documents row's rowid.
-const vecSchema = `
-CREATE TABLE IF NOT EXISTS collections (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL UNIQUE,
-  dimension INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS documents (
+// embeddedSchemaVersion is the version of embeddedSchema, recorded in the
+// embedded_schema table so that a later version can migrate the file.
+const embeddedSchemaVersion = 1
+
+// embeddedSchema is the embedded store's durable storage: one row per
+// document with its vector as little-endian float32. Searches run on an
+// in-memory index (vecIndex) loaded from these rows.
+const embeddedSchema = `
+CREATE TABLE IF NOT EXISTS embedded_schema (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS embedded_vectors (
   rowid INTEGER PRIMARY KEY,
-  collection_id INTEGER NOT NULL REFERENCES collections(id),
+  collection TEXT NOT NULL,
   id TEXT NOT NULL,
   content TEXT NOT NULL,
   metadata TEXT NOT NULL DEFAULT '{}',
-  UNIQUE (collection_id, id)
+  dims INTEGER NOT NULL,
+  vector BLOB NOT NULL,
+  UNIQUE (collection, id)
 );`
 
 // sqliteDB is a database handle shared through the server memo, opened
@@ -56,7 +56,9 @@ func openVectorDB(ctx context.Context, rt *node.Runtime, path string) (*sql.DB, 
 			return nil, fmt.Errorf("creating the data directory: %w", err)
 		}
 		q := url.Values{
-			"_pragma": {"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"},
+			// page_size applies to a new file only; 8 KiB pages hold a
+			// 1536-dimension vector row without overflow pages.
+			"_pragma": {"page_size(8192)", "busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "cache_size(-65536)", "wal_autocheckpoint(16384)", "mmap_size(1073741824)"},
 			"_txlock": {"immediate"},
 		}
 		db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
@@ -64,9 +66,9 @@ func openVectorDB(ctx context.Context, rt *node.Runtime, path string) (*sql.DB, 
 			return nil, fmt.Errorf("opening %s: %w", path, err)
 		}
 		db.SetMaxOpenConns(8)
-		if _, err := db.ExecContext(ctx, vecSchema); err != nil {
+		if err := migrateEmbedded(ctx, db); err != nil {
 			db.Close()
-			return nil, fmt.Errorf("creating the vector tables in %s: %w", path, err)
+			return nil, fmt.Errorf("preparing the vector tables in %s: %w", path, err)
 		}
 		return db, nil
 	}
@@ -86,102 +88,189 @@ func openVectorDB(ctx context.Context, rt *node.Runtime, path string) (*sql.DB, 
 	return shared.db, func(context.Context) error { return nil }, shared.err
 }
 
-// sqliteVecStore is one collection of the embedded store: documents in the
-// documents table, vectors in a sqlite-vec vec0 table with cosine distance.
+// migrateEmbedded creates the schema and records its version, refusing a
+// file written by a newer server.
+func migrateEmbedded(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	if _, err := tx.ExecContext(ctx, embeddedSchema); err != nil {
+		return err
+	}
+	var v sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM embedded_schema`).Scan(&v); err != nil {
+		return err
+	}
+	version := int(v.Int64)
+	switch {
+	case !v.Valid:
+		if _, err := tx.ExecContext(ctx, `INSERT INTO embedded_schema (version) VALUES (?)`, embeddedSchemaVersion); err != nil {
+			return err
+		}
+	case version > embeddedSchemaVersion:
+		return fmt.Errorf("schema version %d is newer than this server's %d", version, embeddedSchemaVersion)
+	}
+	return tx.Commit()
+}
+
+// embeddedIndex returns the in-memory index of a collection of the file at
+// path, shared through rt.Memo by every node of the server (a private one
+// without a memo).
+func embeddedIndex(rt *node.Runtime, path, collection string) (*vecIndex, error) {
+	if rt == nil || rt.Memo == nil {
+		return newVecIndex(), nil
+	}
+	v, _ := rt.Memo.LoadOrStore("embedded/"+path+"/"+collection, newVecIndex())
+	idx, ok := v.(*vecIndex)
+	if !ok {
+		return nil, fmt.Errorf("memo entry for collection %q holds %T", collection, v)
+	}
+	return idx, nil
+}
+
+// sqliteVecStore is one collection of the embedded store: rows in the
+// embedded_vectors table, searched through an in-memory vecIndex.
 type sqliteVecStore struct {
 	db         *sql.DB
 	emb        llm.Embedder
 	collection string
+	idx        *vecIndex
 }
 
-// collectionInfo returns the collection's id and dimension; id 0 when it
-// does not exist.
-func (s *sqliteVecStore) collectionInfo(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-},
-) (id int64, dim int, err error) {
-	err = q.QueryRowContext(ctx, `SELECT id, dimension FROM collections WHERE name = ?`, s.collection).Scan(&id, &dim)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, nil
+// load fills the index from the collection's rows unless done already.
+func (s *sqliteVecStore) load(ctx context.Context) error {
+	if s.idx.loaded.Load() {
+		return nil
 	}
-	return id, dim, err
+	s.idx.writeMu.Lock()
+	defer s.idx.writeMu.Unlock()
+	if s.idx.loaded.Load() {
+		return nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, content, metadata, vector FROM embedded_vectors WHERE collection = ? ORDER BY rowid`, s.collection)
+	if err != nil {
+		return fmt.Errorf("loading collection %q: %w", s.collection, err)
+	}
+	defer rows.Close()
+	const batch = 4096
+	var ids []string
+	var docs []llm.Document
+	var vecs [][]float32
+	flush := func() error {
+		err := s.idx.upsert(ids, docs, vecs)
+		ids, docs, vecs = ids[:0], docs[:0], vecs[:0]
+		return err
+	}
+	for rows.Next() {
+		var id, content string
+		var meta, blob []byte
+		if err := rows.Scan(&id, &content, &meta, &blob); err != nil {
+			return fmt.Errorf("loading collection %q: %w", s.collection, err)
+		}
+		md, err := decodeMetadata(meta)
+		if err != nil {
+			return fmt.Errorf("loading document %q of collection %q: %w", id, s.collection, err)
+		}
+		ids = append(ids, id)
+		docs = append(docs, llm.Document{PageContent: content, Metadata: md})
+		vecs = append(vecs, blobVec(blob))
+		if len(ids) == batch {
+			if err := flush(); err != nil {
+				return fmt.Errorf("loading collection %q: %w", s.collection, err)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("loading collection %q: %w", s.collection, err)
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("loading collection %q: %w", s.collection, err)
+	}
+	s.idx.loaded.Store(true)
+	return nil
 }
 
-// AddDocuments implements [llm.VectorStore].
+func decodeMetadata(raw []byte) (map[string]any, error) {
+	var md map[string]any
+	if err := json.Unmarshal(raw, &md); err != nil {
+		return nil, fmt.Errorf("decoding metadata: %w", err)
+	}
+	if len(md) == 0 {
+		md = nil
+	}
+	return md, nil
+}
+
+// AddDocuments implements [llm.VectorStore]: one transaction for the batch,
+// then the index (when loaded) in the same order.
 func (s *sqliteVecStore) AddDocuments(ctx context.Context, docs []llm.Document, ids []string) ([]string, error) {
 	ids, vecs, err := prepare(ctx, s.emb, docs, ids)
 	if err != nil || len(docs) == 0 {
 		return ids, err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("adding documents: %w", err)
+	metas := make([][]byte, len(docs))
+	for i, d := range docs {
+		if metas[i], err = json.Marshal(d.Metadata); err != nil {
+			return nil, fmt.Errorf("encoding metadata of document %d: %w", i, err)
+		}
+		if string(metas[i]) == "null" {
+			metas[i] = []byte("{}")
+		}
 	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := s.write(ctx, tx, ids, docs, vecs); err != nil {
+	s.idx.writeMu.Lock()
+	defer s.idx.writeMu.Unlock()
+	if err := s.write(ctx, ids, docs, metas, vecs); err != nil {
 		return nil, fmt.Errorf("adding documents to collection %q: %w", s.collection, err)
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("adding documents: %w", err)
+	if !s.idx.loaded.Load() {
+		return ids, nil // the first search loads the rows
+	}
+	stored := make([]llm.Document, len(docs))
+	for i, d := range docs {
+		md, err := decodeMetadata(metas[i])
+		if err != nil {
+			return nil, fmt.Errorf("adding document %q to collection %q: %w", ids[i], s.collection, err)
+		}
+		stored[i] = llm.Document{PageContent: d.PageContent, Metadata: md}
+	}
+	if err := s.idx.upsert(ids, stored, vecs); err != nil {
+		return nil, fmt.Errorf("adding documents to collection %q: %w", s.collection, err)
 	}
 	return ids, nil
 }
 
-func (s *sqliteVecStore) write(ctx context.Context, tx *sql.Tx, ids []string, docs []llm.Document, vecs [][]float32) error {
+func (s *sqliteVecStore) write(ctx context.Context, ids []string, docs []llm.Document, metas [][]byte, vecs [][]float32) error {
 	dim := len(vecs[0])
-	cid, have, err := s.collectionInfo(ctx, tx)
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	var have int
+	err = tx.QueryRowContext(ctx, `SELECT dims FROM embedded_vectors WHERE collection = ? LIMIT 1`, s.collection).Scan(&have)
 	switch {
-	case cid == 0:
-		if err := tx.QueryRowContext(ctx, `INSERT INTO collections (name, dimension) VALUES (?, ?) RETURNING id`, s.collection, dim).Scan(&cid); err != nil {
-			return err
-		}
-	case have == 0:
-		if _, err := tx.ExecContext(ctx, `UPDATE collections SET dimension = ? WHERE id = ?`, dim, cid); err != nil {
-			return err
-		}
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return err
 	case have != dim:
 		return fmt.Errorf("the embeddings have dimension %d but the collection holds dimension %d: use another collection name for these embeddings", dim, have)
 	}
-	table := vecTable(dim)
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(
-		`CREATE VIRTUAL TABLE IF NOT EXISTS %s USING vec0(collection_id integer partition key, embedding float[%d] distance_metric=cosine)`,
-		table, dim)); err != nil {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO embedded_vectors (collection, id, content, metadata, dims, vector) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (collection, id) DO UPDATE SET content = excluded.content, metadata = excluded.metadata, dims = excluded.dims, vector = excluded.vector`)
+	if err != nil {
 		return err
 	}
+	defer stmt.Close()
+	blob := make([]byte, 4*dim)
 	for i, id := range ids {
-		meta, err := json.Marshal(docs[i].Metadata)
-		if err != nil {
-			return fmt.Errorf("encoding metadata of document %d: %w", i, err)
-		}
-		if string(meta) == "null" {
-			meta = []byte("{}")
-		}
-		var rowid int64
-		err = tx.QueryRowContext(ctx, `SELECT rowid FROM documents WHERE collection_id = ? AND id = ?`, cid, id).Scan(&rowid)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			if err := tx.QueryRowContext(ctx, `INSERT INTO documents (collection_id, id, content, metadata) VALUES (?, ?, ?, ?) RETURNING rowid`,
-				cid, id, docs[i].PageContent, string(meta)).Scan(&rowid); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (rowid, collection_id, embedding) VALUES (?, ?, ?)`, rowid, cid, vecBlob(vecs[i])); err != nil {
-				return err
-			}
-		case err != nil:
-			return err
-		default:
-			if _, err := tx.ExecContext(ctx, `UPDATE documents SET content = ?, metadata = ? WHERE rowid = ?`, docs[i].PageContent, string(meta), rowid); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET embedding = ? WHERE rowid = ?`, vecBlob(vecs[i]), rowid); err != nil {
-				return err
-			}
+		putVec(blob, vecs[i])
+		if _, err := stmt.ExecContext(ctx, s.collection, id, docs[i].PageContent, string(metas[i]), dim, blob); err != nil {
+			return fmt.Errorf("writing document %q: %w", id, err)
 		}
 	}
-	return nil
+	return tx.Commit()
 }
 
 // Delete implements [llm.VectorStore].
@@ -189,32 +278,34 @@ func (s *sqliteVecStore) Delete(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("deleting documents: %w", err)
+	s.idx.writeMu.Lock()
+	defer s.idx.writeMu.Unlock()
+	if err := s.remove(ctx, ids); err != nil {
+		return fmt.Errorf("deleting documents of collection %q: %w", s.collection, err)
 	}
-	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	cid, dim, err := s.collectionInfo(ctx, tx)
-	if err != nil || cid == 0 || dim == 0 {
-		return err
-	}
-	for _, id := range ids {
-		var rowid int64
-		err := tx.QueryRowContext(ctx, `DELETE FROM documents WHERE collection_id = ? AND id = ? RETURNING rowid`, cid, id).Scan(&rowid)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("deleting document %q: %w", id, err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+vecTable(dim)+` WHERE rowid = ?`, rowid); err != nil {
-			return fmt.Errorf("deleting document %q: %w", id, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("deleting documents: %w", err)
+	if s.idx.loaded.Load() {
+		s.idx.delete(ids)
 	}
 	return nil
+}
+
+func (s *sqliteVecStore) remove(ctx context.Context, ids []string) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	stmt, err := tx.PrepareContext(ctx, `DELETE FROM embedded_vectors WHERE collection = ? AND id = ?`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, id := range ids {
+		if _, err := stmt.ExecContext(ctx, s.collection, id); err != nil {
+			return fmt.Errorf("deleting document %q: %w", id, err)
+		}
+	}
+	return tx.Commit()
 }
 
 // SimilaritySearch implements [llm.VectorStore].
@@ -227,128 +318,30 @@ func (s *sqliteVecStore) MaxMarginalRelevanceSearch(ctx context.Context, query s
 	return marginal(ctx, s, query, k, fetchK, lambda, f)
 }
 
-// search returns the query vector and the k closest documents matching f,
-// with their vectors when withVectors is set. Without a filter it runs a
-// vec0 KNN query; with one it narrows the collection with SQL JSON
-// conditions and ranks the rest exactly.
+// search implements hitSearcher over the in-memory index.
 func (s *sqliteVecStore) search(ctx context.Context, query string, k int, f llm.Filter, withVectors bool) ([]float32, []hit, error) {
-	cid, dim, err := s.collectionInfo(ctx, s.db)
-	if err != nil {
-		return nil, nil, fmt.Errorf("searching collection %q: %w", s.collection, err)
+	if err := s.load(ctx); err != nil {
+		return nil, nil, err
 	}
-	if cid == 0 || dim == 0 || k <= 0 {
+	if k <= 0 || s.idx.len() == 0 {
 		return nil, nil, nil
 	}
 	q, err := embedQuery(ctx, s.emb, query)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(q) != dim {
-		return nil, nil, fmt.Errorf("the query vector has dimension %d but collection %q holds dimension %d: were the embeddings changed since the upsert?", len(q), s.collection, dim)
-	}
-	table, vecCol := vecTable(dim), "NULL"
-	var stmt string
-	var args []any
-	if len(f) == 0 {
-		if withVectors {
-			vecCol = "knn.embedding"
-		}
-		stmt = `WITH knn AS (SELECT rowid, distance, embedding FROM ` + table + ` WHERE embedding MATCH ? AND k = ? AND collection_id = ?)
-SELECT d.content, d.metadata, knn.distance, ` + vecCol + ` FROM knn JOIN documents d ON d.rowid = knn.rowid ORDER BY knn.distance`
-		args = []any{vecBlob(q), min(k, maxKNN), cid}
-	} else {
-		if withVectors {
-			vecCol = "v.embedding"
-		}
-		conds, condArgs, exact := sqlFilter(f)
-		stmt = `SELECT d.content, d.metadata, vec_distance_cosine(v.embedding, ?) AS dist, ` + vecCol + `
-FROM documents d JOIN ` + table + ` v ON v.rowid = d.rowid WHERE d.collection_id = ?` + conds + ` ORDER BY dist`
-		args = append([]any{vecBlob(q), cid}, condArgs...)
-		if exact {
-			stmt += ` LIMIT ?`
-			args = append(args, k)
-		}
-	}
-	rows, err := s.db.QueryContext(ctx, stmt, args...)
+	hits, err := s.idx.search(q, k, f, withVectors)
 	if err != nil {
-		return nil, nil, fmt.Errorf("searching collection %q: %w", s.collection, err)
-	}
-	defer rows.Close()
-	var hits []hit
-	for rows.Next() && len(hits) < k {
-		var content, meta string
-		var dist float64
-		var blob []byte
-		if err := rows.Scan(&content, &meta, &dist, &blob); err != nil {
-			return nil, nil, fmt.Errorf("searching collection %q: %w", s.collection, err)
-		}
-		var md map[string]any
-		if err := json.Unmarshal([]byte(meta), &md); err != nil {
-			return nil, nil, fmt.Errorf("decoding metadata: %w", err)
-		}
-		if len(md) == 0 {
-			md = nil
-		}
-		if !matches(md, f) {
-			continue
-		}
-		hits = append(hits, hit{ScoredDocument: llm.ScoredDocument{Document: llm.Document{PageContent: content, Metadata: md}, Score: 1 - dist}, vec: blobVec(blob)})
-	}
-	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("searching collection %q: %w", s.collection, err)
 	}
 	return q, hits, nil
 }
 
-// sqlFilter translates f into SQL conditions on documents.metadata (" AND
-// ..."), and reports whether they select exactly the matching rows. Values
-// it cannot express (objects, arrays, unusual keys) are left to the
-// in-process check.
-func sqlFilter(f llm.Filter) (string, []any, bool) {
-	var b strings.Builder
-	var args []any
-	exact := true
-	for key, v := range f {
-		if strings.ContainsAny(key, `"\`) {
-			exact = false
-			continue
-		}
-		path := `$."` + key + `"`
-		if n, ok := number(v); ok {
-			b.WriteString(` AND json_type(d.metadata, ?) IN ('integer', 'real') AND json_extract(d.metadata, ?) = ?`)
-			args = append(args, path, path, n)
-			continue
-		}
-		switch x := v.(type) {
-		case string:
-			b.WriteString(` AND json_type(d.metadata, ?) = 'text' AND json_extract(d.metadata, ?) = ?`)
-			args = append(args, path, path, x)
-		case bool:
-			b.WriteString(` AND json_type(d.metadata, ?) = ?`)
-			args = append(args, path, fmt.Sprint(x))
-		case nil:
-			b.WriteString(` AND json_type(d.metadata, ?) = 'null'`)
-			args = append(args, path)
-		default:
-			exact = false
-		}
+// putVec encodes v as little-endian float32 into b (len 4·len(v)).
+func putVec(b []byte, v []float32) {
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
 	}
-	return b.String(), args, exact
-}
-
-// maxKNN is the largest k sqlite-vec accepts in a KNN query.
-const maxKNN = 4096
-
-// vecTable names the vec0 table of a dimension.
-func vecTable(dim int) string { return fmt.Sprintf("vec_%d", dim) }
-
-// vecBlob encodes v in sqlite-vec's float32 format.
-func vecBlob(v []float32) []byte {
-	out := make([]byte, 0, 4*len(v))
-	for _, x := range v {
-		out = binary.LittleEndian.AppendUint32(out, math.Float32bits(x))
-	}
-	return out
 }
 
 func blobVec(b []byte) []float32 {
