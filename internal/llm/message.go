@@ -22,6 +22,27 @@ const (
 type Message struct {
 	Role    Role   `json:"role"`
 	Content string `json:"content"`
+	// Images are pictures the user attached to this turn (chat uploads),
+	// sent to vision models as the provider's image parts. Models without
+	// image support ignore them.
+	Images []Image `json:"images,omitempty"`
+}
+
+// Image is a picture attached to a [Message]. Either Data holds the bytes
+// (an upload, or a stored upload replayed from history) or URL names a
+// remote image. Providers that accept image URLs pass URL through; the
+// others need Data, which the node fetches through the runtime's
+// SSRF-guarded client.
+type Image struct {
+	// MIME is the media type, e.g. "image/png".
+	MIME string `json:"mime"`
+	// Data is the raw image (not base64).
+	Data []byte `json:"-"`
+	// URL is an http(s) URL of the image when Data is nil.
+	URL string `json:"url,omitempty"`
+	// Detail is OpenAI's image detail ("auto", "low", "high"), Flowise's
+	// imageResolution input; "" means auto.
+	Detail string `json:"detail,omitempty"`
 }
 
 // Document is a piece of text with metadata, as produced by loaders and
