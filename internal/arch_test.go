@@ -74,6 +74,7 @@ func decodePackages(out []byte) (map[string]pkgInfo, error) {
 //   - node imports only llm;
 //   - flow imports only node and llm;
 //   - credentials imports only node and llm (and golang.org/x/crypto);
+//   - speechtotext imports only the standard library and llm;
 //   - nodes/* never import engine, server, store or cmd, and a category
 //     never imports another (nodes/all imports them all);
 //   - provider/* never imports engine, server, store or nodes;
@@ -133,6 +134,11 @@ func forbidden(rel, dep string) string {
 			return ""
 		}
 		return "credentials imports only node and llm"
+	case within(rel, "speechtotext"):
+		if is("llm") && !within(depRel, "llm/") {
+			return ""
+		}
+		return "speechtotext imports only the standard library and llm"
 	case within(rel, "nodes"):
 		for _, f := range []string{"engine", "server", "store", "config"} {
 			if is(f) {
@@ -210,6 +216,7 @@ func TestViolations(t *testing.T) {
 		in("store"):                {ImportPath: in("store"), Deps: []string{"modernc.org/sqlite", in("server")}},
 		in("server"):               {ImportPath: in("server"), Deps: []string{in("engine"), in("store"), module + "/cmd/floe"}},
 		in("config"):               {ImportPath: in("config"), Deps: []string{"github.com/caarlos0/env/v11"}},
+		in("speechtotext"):         {ImportPath: in("speechtotext"), Deps: []string{"fmt", in("llm"), in("node"), "github.com/google/uuid"}},
 		module + "/cmd/floe":       {ImportPath: module + "/cmd/floe", Deps: []string{in("server"), in("nodes/all")}},
 		"example.com/other/module": {ImportPath: "example.com/other/module", Deps: []string{in("server")}},
 	}
@@ -225,6 +232,8 @@ func TestViolations(t *testing.T) {
 		"internal/nodes/chatmodels imports " + in("engine") + ": nodes never import engine",
 		"internal/provider/openai imports " + in("nodes/chains") + ": provider never imports nodes",
 		"internal/server imports " + module + "/cmd/floe: internal packages never import cmd/floe",
+		"internal/speechtotext imports " + in("node") + ": speechtotext imports only the standard library and llm",
+		"internal/speechtotext imports github.com/google/uuid: speechtotext imports only the standard library and llm",
 		"internal/store imports " + in("server") + ": store never imports server",
 	}
 	if diff := cmp.Diff(want, violations(pkgs)); diff != "" {

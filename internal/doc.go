@@ -6,6 +6,7 @@
 //	nodes/* → {node, llm, provider/*, credentials}
 //	node → llm
 //	llm → standard library only
+//	speechtotext → llm (and the standard library) only
 //
 // Node categories never import engine, server or store, nor each other
 // (nodes/all excepted); shared code goes in llm or provider.
