@@ -93,6 +93,16 @@ func run(n int, levels string, history int, shared string) error {
 	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port), "HOST=127.0.0.1", "DATABASE_PATH="+dataDir, "DATABASE_TYPE=sqlite",
 		"LOG_LEVEL=warn", "FLOWISE_USERNAME=", "FLOWISE_PASSWORD=")
 	cmd.Stderr = io.Discard
+	if path := os.Getenv("FLOE_BENCH_SERVER_LOG"); path != "" {
+		// A debugging aid: keep the server's stderr, with GC traces.
+		cmd.Env = append(cmd.Env, "GODEBUG=gctrace=1")
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cmd.Stderr = f
+	}
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
 		return err

@@ -26,9 +26,9 @@ const (
 	// rows of 1536 dimensions takes about 2 ms on 2 cores.
 	minCandidates  = 4000
 	candidatesPerK = 10
-	// parallelRows is the collection size from which a search splits its
-	// scans over runtime.GOMAXPROCS goroutines.
-	parallelRows = 16384
+	// parallelWork is the work (rows × words or floats per row) from which
+	// a scan splits over runtime.GOMAXPROCS goroutines: about 0.2 ms.
+	parallelWork = 1 << 19
 )
 
 // vecIndex is the in-memory search index of one embedded store collection:
@@ -77,8 +77,8 @@ func normalize(v []float32) []float32 {
 	return out
 }
 
-// dot32 returns the dot product of a and b (len(b) ≥ len(a)).
-func dot32(a, b []float32) float32 {
+// dotGo returns the dot product of a and b (len(b) ≥ len(a)), in Go.
+func dotGo(a, b []float32) float32 {
 	b = b[:len(a)]
 	var s0, s1, s2, s3, s4, s5, s6, s7 float32
 	i := 0
@@ -183,7 +183,7 @@ func (x *vecIndex) recenter() {
 	for j := range sum {
 		x.mean[j] = float32(sum[j] / float64(max(n, 1)))
 	}
-	x.parallel(n, func(lo, hi int) {
+	x.parallel(n, x.dim, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			encode(x.code(i), x.vec(i), x.mean)
 		}
@@ -227,11 +227,12 @@ func (x *vecIndex) delete(ids []string) {
 	}
 }
 
-// parallel runs fn over [0, n) split into runtime.GOMAXPROCS parts when n
-// is large, in the calling goroutine otherwise.
-func (x *vecIndex) parallel(n int, fn func(lo, hi int)) {
+// parallel runs fn over [0, n) split into runtime.GOMAXPROCS parts when
+// the work, n rows of rowCost each, is large, in the calling goroutine
+// otherwise.
+func (x *vecIndex) parallel(n, rowCost int, fn func(lo, hi int)) {
 	parts := runtime.GOMAXPROCS(0)
-	if n < parallelRows || parts < 2 {
+	if n*rowCost < parallelWork || parts < 2 {
 		fn(0, n)
 		return
 	}
@@ -302,16 +303,26 @@ func (x *vecIndex) search(q []float32, k int, f llm.Filter, withVectors bool) ([
 	return out, nil
 }
 
+// distPool recycles the per-search Hamming distance arrays (2 bytes per
+// row): allocating one per query made garbage that large collections'
+// searches paid for in GC assists.
+var distPool = sync.Pool{New: func() any { return new([]uint16) }}
+
 // prefilter returns the c rows (in row order) whose codes are nearest to
 // q's by Hamming distance, ties broken by row order. The caller holds mu.
 func (x *vecIndex) prefilter(q []float32, c int) []int {
 	n := len(x.ids)
 	qc := make([]uint64, x.words)
 	encode(qc, q, x.mean)
-	dist := make([]uint16, n)
+	buf := distPool.Get().(*[]uint16)
+	defer distPool.Put(buf)
+	if cap(*buf) < n {
+		*buf = make([]uint16, n)
+	}
+	dist := (*buf)[:n]
 	var hmu sync.Mutex
 	hist := make([]int, x.dim+1)
-	x.parallel(n, func(lo, hi int) {
+	x.parallel(n, x.words, func(lo, hi int) {
 		local := make([]int, x.dim+1)
 		codes := x.codes[lo*x.words : hi*x.words]
 		w := x.words
@@ -355,7 +366,9 @@ func (x *vecIndex) rerank(q []float32, rows []int, k int) []scored {
 		m = len(x.ids)
 	}
 	scores := make([]scored, m)
-	x.parallel(m, func(lo, hi int) {
+	// Reranking reads m whole vectors (6 KiB each at 1536 dimensions), so
+	// it splits over the cores from far fewer rows than a code scan.
+	x.parallel(m, x.dim, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			r := i
 			if !all {

@@ -3,6 +3,8 @@ package vectorstores
 import (
 	"context"
 	"flag"
+	"math"
+	"strings"
 	"time"
 
 	"fmt"
@@ -313,4 +315,135 @@ func BenchmarkEmbeddedSearch(b *testing.B) {
 	}
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+func BenchmarkEmbeddedAddBulk(b *testing.B) {
+	const dim, batch = 1536, 50_000
+	r := rand.New(rand.NewPCG(5, 6))
+	emb := &fixedEmbedder{vecs: gaussianVecs(r, 512, dim)}
+	d := &node.Data{ID: "embeddedVectorStore_0", Inputs: map[string]any{"embeddings": emb, "collectionName": "bench"},
+		Outputs: map[string]any{"output": "vectorStore"}}
+	inst, err := embeddedVectorStore.Init(b.Context(), d, &node.Runtime{DataDir: b.TempDir(), Memo: &memo{}})
+	if err != nil {
+		b.Fatalf("Init: %v", err)
+	}
+	s := inst.(llm.VectorStore)
+	docs := make([]llm.Document, batch)
+	ids := make([]string, batch)
+	n := 0
+	for b.Loop() {
+		for i := range docs {
+			docs[i] = llm.Document{PageContent: fmt.Sprintf("chunk %d of a document about something", n), Metadata: map[string]any{"source": "bench.txt", "loc": n}}
+			ids[i] = fmt.Sprintf("id-%d", n)
+			n++
+		}
+		if _, err := s.AddDocuments(b.Context(), docs, ids); err != nil {
+			b.Fatalf("AddDocuments: %v", err)
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "vectors/s")
+}
+
+func TestDot32MatchesGo(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 1, 7, 8, 9, 31, 32, 33, 100, 1536, 3072 + 5} {
+		a, b := make([]float32, n), make([]float32, n+3)
+		for i := range a {
+			a[i] = float32(r.NormFloat64())
+		}
+		for i := range b {
+			b[i] = float32(r.NormFloat64())
+		}
+		got, want := dot32(a, b), dotGo(a, b)
+		if d := math.Abs(float64(got - want)); d > 1e-4*math.Max(1, math.Abs(float64(want))) {
+			t.Errorf("n=%d: dot32 = %v, dotGo = %v", n, got, want)
+		}
+	}
+}
+
+func BenchmarkDot32(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 10))
+	x, y := gaussianVecs(r, 1, 1536)[0], gaussianVecs(r, 1, 1536)[0]
+	b.Run("dot32", func(b *testing.B) {
+		for b.Loop() {
+			dot32(x, y)
+		}
+	})
+	b.Run("go", func(b *testing.B) {
+		for b.Loop() {
+			dotGo(x, y)
+		}
+	})
+}
+
+// failingEmbedder fails its failAt-th call (1-based).
+type failingEmbedder struct {
+	inner  llm.Embedder
+	calls  int
+	failAt int
+}
+
+func (e *failingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	e.calls++
+	if e.calls == e.failAt {
+		return nil, fmt.Errorf("embedding service unavailable")
+	}
+	return e.inner.Embed(ctx, texts)
+}
+
+// An upsert larger than one embedding chunk is still all or nothing: an
+// embedding failure on a later chunk leaves the collection as it was, on
+// disk and in a loaded index.
+func TestEmbeddedAddDocumentsAtomic(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	dir := t.TempDir()
+	open := func(emb llm.Embedder) llm.VectorStore {
+		t.Helper()
+		d := &node.Data{ID: "embeddedVectorStore_0", Inputs: map[string]any{"embeddings": emb, "collectionName": "atomic"},
+			Outputs: map[string]any{"output": "vectorStore"}}
+		inst, err := embeddedVectorStore.Init(t.Context(), d, &node.Runtime{DataDir: dir})
+		if err != nil {
+			t.Fatalf("Init: %v", err)
+		}
+		return inst.(llm.VectorStore)
+	}
+	base := &fixedEmbedder{vecs: gaussianVecs(r, 64, 32)}
+	s := open(base)
+	if _, err := s.AddDocuments(t.Context(), []llm.Document{{PageContent: "kept"}}, []string{"kept"}); err != nil {
+		t.Fatalf("AddDocuments: %v", err)
+	}
+	if _, err := s.SimilaritySearch(t.Context(), "q", 1, nil); err != nil { // loads the index
+		t.Fatalf("SimilaritySearch: %v", err)
+	}
+	n := 2*upsertChunk + 10
+	docs := make([]llm.Document, n)
+	ids := make([]string, n)
+	for i := range docs {
+		docs[i] = llm.Document{PageContent: fmt.Sprint("doc ", i)}
+		ids[i] = fmt.Sprint("id-", i)
+	}
+	for _, failAt := range []int{2, 3} {
+		fe := &failingEmbedder{inner: base, failAt: failAt}
+		s := open(fe)
+		if _, err := s.AddDocuments(t.Context(), docs, ids); err == nil || !strings.Contains(err.Error(), "embedding service unavailable") {
+			t.Fatalf("failAt %d: AddDocuments err = %v, want the embedding error", failAt, err)
+		}
+		hits, err := open(base).SimilaritySearch(t.Context(), "q", 10, nil)
+		if err != nil {
+			t.Fatalf("SimilaritySearch: %v", err)
+		}
+		if len(hits) != 1 || hits[0].PageContent != "kept" {
+			t.Errorf("failAt %d: after a failed upsert the collection holds %d documents, want only the first one", failAt, len(hits))
+		}
+	}
+	// A cancelled upsert writes nothing either.
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := s.AddDocuments(ctx, docs, ids); err == nil {
+		t.Fatalf("AddDocuments with a cancelled context succeeded")
+	}
+	hits, err := s.SimilaritySearch(t.Context(), "q", 10, nil)
+	if err != nil || len(hits) != 1 {
+		t.Errorf("after a cancelled upsert: %d hits, err %v; want 1", len(hits), err)
+	}
 }

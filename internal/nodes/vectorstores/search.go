@@ -74,7 +74,7 @@ func mmr(query []float32, candidates [][]float32, k int, lambda float64) []int {
 }
 
 // embedBatch is how many texts one Embed call receives.
-const embedBatch = 256
+const embedBatch = 2048
 
 // embedAll embeds texts in batches and checks the embedder's answer.
 func embedAll(ctx context.Context, emb llm.Embedder, texts []string) ([][]float32, error) {

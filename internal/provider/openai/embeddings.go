@@ -115,24 +115,26 @@ func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 		callCtx, cancel = context.WithTimeout(ctx, e.cfg.Timeout)
 	}
 	defer cancel()
-	res, err := e.svc.New(callCtx, params)
-	if err != nil {
+	// The SDK sends the request (auth, headers, retries, API errors); the
+	// body is decoded here, as float32 straight from base64 or JSON,
+	// rather than through the SDK's general decoder (float64, several
+	// passes), which dominated upserts.
+	var body []byte
+	if _, err := e.svc.New(callCtx, params, option.WithResponseBodyInto(&body)); err != nil {
 		return nil, e.fail(ctx, err)
 	}
 	out := make([][]float32, len(texts))
-	for _, d := range res.Data {
-		i := int(d.Index)
-		if i < 0 || i >= len(out) || out[i] != nil {
-			return nil, fmt.Errorf("%s: calling %s: unexpected embedding index %d for %d texts", e.cfg.Node, e.cfg.Provider, d.Index, len(texts))
-		}
-		v := make([]float32, len(d.Embedding))
-		for j, f := range d.Embedding {
-			v[j] = float32(f)
-		}
-		out[i] = v
+	if err := decodeEmbeddings(body, out); err != nil {
+		return nil, fmt.Errorf("%s: calling %s: %w", e.cfg.Node, e.cfg.Provider, err)
 	}
-	if len(res.Data) != len(texts) {
-		return nil, fmt.Errorf("%s: calling %s: got %d embeddings for %d texts", e.cfg.Node, e.cfg.Provider, len(res.Data), len(texts))
+	got := 0
+	for _, v := range out {
+		if v != nil {
+			got++
+		}
+	}
+	if got != len(texts) {
+		return nil, fmt.Errorf("%s: calling %s: got %d embeddings for %d texts", e.cfg.Node, e.cfg.Provider, got, len(texts))
 	}
 	return out, nil
 }
