@@ -1,19 +1,24 @@
-// Package blob stores files uploaded for chatflows (Vector Upsert files,
-// later chat uploads) under BLOB_STORAGE_PATH as <chatflowId>/<name>. Every
-// id and name is validated before it touches a path, and all access goes
-// through an os.Root, so nothing outside the storage root can be read or
-// written, symlinks included.
+// Package blob stores files uploaded for chatflows: Vector Upsert files at
+// <chatflowId>/<name> and chat uploads at <chatflowId>/<chatId>/<name>, the
+// layout Flowise uses. A [Store] is backed by the local filesystem ([Local],
+// under BLOB_STORAGE_PATH) or by an S3-compatible object store ([S3]);
+// [Open] picks one from the server configuration.
+//
+// Every id and name of a [Key] is validated before it touches a path or a
+// URL, so no key can reach outside its chatflow's folder.
 package blob
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
+	"io"
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/floehq/floe/internal/config"
 )
 
 // ErrInvalidName reports an id or file name that cannot be stored.
@@ -22,38 +27,114 @@ var ErrInvalidName = errors.New("blob: invalid name")
 // ErrNotFound reports a file that does not exist.
 var ErrNotFound = errors.New("blob: file not found")
 
+// Store holds the files of chatflows. Implementations are safe for
+// concurrent use. Every method validates its ids and names first and
+// returns an error wrapping [ErrInvalidName] for a bad one.
+type Store interface {
+	// Put stores data under key, replacing any file of the same key
+	// atomically: a reader sees the old or the new content, never part of
+	// either.
+	Put(ctx context.Context, key Key, data []byte) error
+	// ReadFile returns the content stored under key, or an error wrapping
+	// [ErrNotFound].
+	ReadFile(ctx context.Context, key Key) ([]byte, error)
+	// Open streams the content stored under key. The caller owns and must
+	// close the reader, which may fail with ctx's error once ctx is done.
+	// size is the length in bytes, or -1 when the backend does not report
+	// it. A missing file gives an error wrapping [ErrNotFound].
+	Open(ctx context.Context, key Key) (r io.ReadCloser, size int64, err error)
+	// Delete removes the file stored under key; a missing file is not an
+	// error.
+	Delete(ctx context.Context, key Key) error
+	// DeleteChat removes every file uploaded in one chat of a chatflow
+	// (the files under <chatflowId>/<chatId>/).
+	DeleteChat(ctx context.Context, chatflowID, chatID string) error
+	// DeleteChatflow removes every file of a chatflow, chat uploads
+	// included.
+	DeleteChatflow(ctx context.Context, chatflowID string) error
+	// Close releases the store's resources.
+	Close() error
+}
+
+// Key names a stored file. With ChatID empty the file belongs to the
+// chatflow itself (<chatflowId>/<name>, Vector Upsert files); otherwise to
+// one chat (<chatflowId>/<chatId>/<name>, chat uploads).
+type Key struct {
+	// ChatflowID is the chatflow's UUID, any case (stored lower-cased).
+	ChatflowID string
+	// ChatID is the chat id, or "" for a chatflow-level file.
+	ChatID string
+	// Name is the file name, checked by [CheckName].
+	Name string
+}
+
+// path validates k and returns its slash-separated path relative to the
+// storage root.
+func (k Key) path() (string, error) {
+	dir, err := chatflowDir(k.ChatflowID)
+	if err != nil {
+		return "", err
+	}
+	if k.ChatID != "" {
+		if err := CheckChatID(k.ChatID); err != nil {
+			return "", err
+		}
+		dir += "/" + k.ChatID
+	}
+	if err := CheckName(k.Name); err != nil {
+		return "", err
+	}
+	return dir + "/" + k.Name, nil
+}
+
 var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// Local is a blob store on the local filesystem. It is safe for concurrent
-// use.
-type Local struct {
-	root *os.Root
+// chatflowDir validates a chatflow id and returns its folder name.
+func chatflowDir(id string) (string, error) {
+	if !uuidRE.MatchString(id) {
+		return "", fmt.Errorf("%w: chatflow id %q is not a uuid", ErrInvalidName, id)
+	}
+	return strings.ToLower(id), nil
 }
 
-// NewLocal opens (creating it when missing) the storage directory dir.
-func NewLocal(dir string) (*Local, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("creating blob storage %s: %w", dir, err)
-	}
-	r, err := os.OpenRoot(dir)
+// chatDir validates a chatflow and chat id and returns the chat's folder.
+func chatDir(chatflowID, chatID string) (string, error) {
+	dir, err := chatflowDir(chatflowID)
 	if err != nil {
-		return nil, fmt.Errorf("opening blob storage %s: %w", dir, err)
+		return "", err
 	}
-	return &Local{root: r}, nil
+	if err := CheckChatID(chatID); err != nil {
+		return "", err
+	}
+	return dir + "/" + chatID, nil
 }
 
-// Close releases the storage root.
-func (l *Local) Close() error { return l.root.Close() }
+var chatIDRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
 
-// CheckName validates a stored file name: a single path element of at
-// most 255 bytes, no separators, no "..", no control characters, not
-// starting with a dot.
+// CheckChatID validates a chat id used as a folder name: 1 to 128
+// characters of A-Z, a-z, 0-9, '_', '.' and '-', not starting with a dot
+// (so neither "." nor "..").
+func CheckChatID(id string) error {
+	if !chatIDRE.MatchString(id) || strings.HasPrefix(id, ".") {
+		return fmt.Errorf("%w: chat id %q must be 1 to 128 characters of A-Z a-z 0-9 _ . - not starting with a dot", ErrInvalidName, id)
+	}
+	return nil
+}
+
+// CheckName validates a stored file name: a single path element of 1 to
+// 255 bytes of UTF-8, with no separators, no "..", no percent-encoded dot,
+// slash or backslash, no control characters, and not starting with a dot.
 func CheckName(name string) error {
+	lower := strings.ToLower(name)
 	switch {
 	case name == "" || len(name) > 255:
 		return fmt.Errorf("%w: file name must be 1 to 255 bytes", ErrInvalidName)
+	case !utf8.ValidString(name):
+		return fmt.Errorf("%w: file name %q is not valid UTF-8", ErrInvalidName, name)
 	case strings.ContainsAny(name, `/\`) || strings.Contains(name, ".."):
 		return fmt.Errorf("%w: file name %q has a path separator or ..", ErrInvalidName, name)
+	case strings.Contains(lower, "%2e") || strings.Contains(lower, "%2f") || strings.Contains(lower, "%5c"):
+		return fmt.Errorf("%w: file name %q has an encoded dot or path separator", ErrInvalidName, name)
 	case strings.HasPrefix(name, "."):
 		return fmt.Errorf("%w: file name %q starts with a dot", ErrInvalidName, name)
 	case strings.ContainsFunc(name, unicode.IsControl):
@@ -62,61 +143,37 @@ func CheckName(name string) error {
 	return nil
 }
 
-func path(chatflowID, name string) (string, error) {
-	if !uuidRE.MatchString(chatflowID) {
-		return "", fmt.Errorf("%w: chatflow id %q is not a uuid", ErrInvalidName, chatflowID)
-	}
-	if err := CheckName(name); err != nil {
-		return "", err
-	}
-	return strings.ToLower(chatflowID) + "/" + name, nil
+// FileReader adapts a [Store] to node.FileReader: its ReadFile reads the
+// chatflow-level file <chatflowId>/<name>, where Vector Upsert stores the
+// files that FILE-STORAGE:: inputs refer to.
+type FileReader struct {
+	Store Store
 }
 
-// Put writes a file, replacing any file of the same name, atomically (a
-// reader sees the old or the new content, never part of it).
-func (l *Local) Put(ctx context.Context, chatflowID, name string, data []byte) error {
-	p, err := path(chatflowID, name)
-	if err != nil {
-		return err
-	}
-	if err := l.root.MkdirAll(strings.ToLower(chatflowID), 0o700); err != nil {
-		return fmt.Errorf("storing %s: %w", name, err)
-	}
-	tmp := p + ".tmp-" + fmt.Sprint(os.Getpid())
-	if err := l.root.WriteFile(tmp, data, 0o600); err != nil {
-		return fmt.Errorf("storing %s: %w", name, err)
-	}
-	if err := l.root.Rename(tmp, p); err != nil {
-		_ = l.root.Remove(tmp)
-		return fmt.Errorf("storing %s: %w", name, err)
-	}
-	return nil
+// ReadFile returns the chatflow-level file name of chatflowID.
+func (f FileReader) ReadFile(ctx context.Context, chatflowID, name string) ([]byte, error) {
+	return f.Store.ReadFile(ctx, Key{ChatflowID: chatflowID, Name: name})
 }
 
-// ReadFile returns a stored file (node.FileReader).
-func (l *Local) ReadFile(ctx context.Context, chatflowID, name string) ([]byte, error) {
-	p, err := path(chatflowID, name)
-	if err != nil {
-		return nil, err
+// Open returns the store chosen by cfg.StorageType: [Local] under
+// cfg.BlobStoragePath ("local", the default) or [S3] ("s3"). cfg is
+// expected to be validated by the config package already.
+func Open(cfg *config.Config) (Store, error) {
+	switch cfg.StorageType {
+	case "", "local":
+		return NewLocal(cfg.BlobStoragePath)
+	case "s3":
+		return NewS3(S3Config{
+			Bucket:          cfg.S3Bucket,
+			Region:          cfg.S3Region,
+			Endpoint:        cfg.S3Endpoint,
+			ForcePathStyle:  cfg.S3ForcePathStyle,
+			Prefix:          cfg.S3Prefix,
+			AccessKeyID:     cfg.S3AccessKeyID,
+			SecretAccessKey: cfg.S3SecretAccessKey,
+			SessionToken:    cfg.S3SessionToken,
+		})
+	default:
+		return nil, fmt.Errorf("opening blob storage: STORAGE_TYPE %q is not supported (local or s3)", cfg.StorageType)
 	}
-	data, err := l.root.ReadFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%w: %s", ErrNotFound, name)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", name, err)
-	}
-	return data, nil
-}
-
-// Delete removes a stored file; a missing file is not an error.
-func (l *Local) Delete(ctx context.Context, chatflowID, name string) error {
-	p, err := path(chatflowID, name)
-	if err != nil {
-		return err
-	}
-	if err := l.root.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("deleting %s: %w", name, err)
-	}
-	return nil
 }

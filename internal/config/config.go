@@ -12,8 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/caarlos0/env/v11"
 	"github.com/joho/godotenv"
@@ -37,6 +39,25 @@ type Config struct {
 	SecretKeyPath      string `env:"SECRETKEY_PATH"`
 	SecretKeyOverwrite string `env:"FLOWISE_SECRETKEY_OVERWRITE"`
 	BlobStoragePath    string `env:"BLOB_STORAGE_PATH"`
+
+	// StorageType selects the blob store for uploaded files: "local"
+	// (under BlobStoragePath) or "s3". The S3 settings use Flowise's
+	// names, except FLOE_S3_KEY_PREFIX, Floe's own.
+	StorageType       string `env:"STORAGE_TYPE" envDefault:"local"`
+	S3Bucket          string `env:"S3_STORAGE_BUCKET_NAME"`
+	S3AccessKeyID     string `env:"S3_STORAGE_ACCESS_KEY_ID"`
+	S3SecretAccessKey string `env:"S3_STORAGE_SECRET_ACCESS_KEY"`
+	S3Region          string `env:"S3_STORAGE_REGION"`
+	S3Endpoint        string `env:"S3_ENDPOINT_URL"`
+	S3ForcePathStyle  bool   `env:"S3_FORCE_PATH_STYLE" envDefault:"false"`
+	S3Prefix          string `env:"FLOE_S3_KEY_PREFIX"`
+	// S3SessionToken is AWS_SESSION_TOKEN when the S3 keys come from
+	// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (used when the
+	// S3_STORAGE_ keys are not set, as the AWS SDK in Flowise does).
+	S3SessionToken     string
+	AWSAccessKeyID     string `env:"AWS_ACCESS_KEY_ID"`
+	AWSSecretAccessKey string `env:"AWS_SECRET_ACCESS_KEY"`
+	AWSSessionToken    string `env:"AWS_SESSION_TOKEN"`
 
 	FileSizeLimit ByteSize `env:"FLOWISE_FILE_SIZE_LIMIT" envDefault:"50mb"`
 
@@ -178,6 +199,9 @@ func (c *Config) finish() error {
 		c.BlobStoragePath = filepath.Join(c.DatabasePath, "storage")
 	}
 	c.BlobStoragePath = expandHome(c.BlobStoragePath)
+	if err := c.checkStorage(); err != nil {
+		return err
+	}
 	switch strings.ToLower(c.LogLevel) {
 	case "error", "warn", "info", "verbose", "debug":
 		c.LogLevel = strings.ToLower(c.LogLevel)
@@ -193,6 +217,57 @@ func (c *Config) finish() error {
 		}
 		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" {
 			return fmt.Errorf("config: CORS_ORIGINS: %q is not an origin like https://example.com", o)
+		}
+	}
+	return nil
+}
+
+var (
+	bucketRE = regexp.MustCompile(`^[A-Za-z0-9._-]{3,255}$`)
+	regionRE = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+)
+
+// checkStorage validates STORAGE_TYPE and, for s3, the S3 settings.
+func (c *Config) checkStorage() error {
+	c.StorageType = strings.ToLower(strings.TrimSpace(c.StorageType))
+	switch c.StorageType {
+	case "", "local":
+		c.StorageType = "local"
+		return nil
+	case "s3":
+	default:
+		return fmt.Errorf("config: STORAGE_TYPE: %q is not supported (local or s3)", c.StorageType)
+	}
+	c.S3Bucket, c.S3Region, c.S3Endpoint = strings.TrimSpace(c.S3Bucket), strings.TrimSpace(c.S3Region), strings.TrimSpace(c.S3Endpoint)
+	switch {
+	case c.S3Bucket == "":
+		return errors.New("config: S3_STORAGE_BUCKET_NAME: required when STORAGE_TYPE=s3")
+	case !bucketRE.MatchString(c.S3Bucket):
+		return fmt.Errorf("config: S3_STORAGE_BUCKET_NAME: %q is not a bucket name (3 to 255 characters of A-Z a-z 0-9 . _ -)", c.S3Bucket)
+	case c.S3Region == "":
+		return errors.New("config: S3_STORAGE_REGION: required when STORAGE_TYPE=s3 (e.g. us-east-1, or auto for Cloudflare R2)")
+	case !regionRE.MatchString(c.S3Region):
+		return fmt.Errorf("config: S3_STORAGE_REGION: %q is not a region like us-east-1", c.S3Region)
+	case (c.S3AccessKeyID == "") != (c.S3SecretAccessKey == ""):
+		return errors.New("config: S3_STORAGE_ACCESS_KEY_ID and S3_STORAGE_SECRET_ACCESS_KEY: set both or neither")
+	}
+	if c.S3AccessKeyID == "" {
+		if c.AWSAccessKeyID == "" || c.AWSSecretAccessKey == "" {
+			return errors.New("config: S3_STORAGE_ACCESS_KEY_ID and S3_STORAGE_SECRET_ACCESS_KEY: required when STORAGE_TYPE=s3 (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; instance roles are not supported)")
+		}
+		c.S3AccessKeyID, c.S3SecretAccessKey, c.S3SessionToken = c.AWSAccessKeyID, c.AWSSecretAccessKey, c.AWSSessionToken
+	}
+	if c.S3Endpoint != "" {
+		u, err := url.Parse(c.S3Endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return fmt.Errorf("config: S3_ENDPOINT_URL: %q is not a URL like https://s3.example.com", c.S3Endpoint)
+		}
+	}
+	if p := strings.Trim(c.S3Prefix, "/"); p != "" {
+		for el := range strings.SplitSeq(p, "/") {
+			if el == "" || el == "." || el == ".." || strings.ContainsAny(el, `\%`) || strings.ContainsFunc(el, unicode.IsControl) {
+				return fmt.Errorf("config: FLOE_S3_KEY_PREFIX: %q must be plain names separated by /", c.S3Prefix)
+			}
 		}
 	}
 	return nil

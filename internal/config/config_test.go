@@ -43,6 +43,16 @@ func TestFromEnvInvalid(t *testing.T) {
 		{"bad log level", []string{"LOG_LEVEL=loud"}, "LOG_LEVEL"},
 		{"username without password", []string{"FLOWISE_USERNAME=a"}, "FLOWISE_PASSWORD"},
 		{"bad cors origin", []string{"CORS_ORIGINS=not a url"}, "CORS_ORIGINS"},
+		{"unsupported storage", []string{"STORAGE_TYPE=gcs"}, "STORAGE_TYPE"},
+		{"s3 without bucket", []string{"STORAGE_TYPE=s3", "S3_STORAGE_REGION=us-east-1"}, "S3_STORAGE_BUCKET_NAME"},
+		{"s3 bad bucket", append(s3Env(), "S3_STORAGE_BUCKET_NAME=a/b"), "S3_STORAGE_BUCKET_NAME"},
+		{"s3 without region", []string{"STORAGE_TYPE=s3", "S3_STORAGE_BUCKET_NAME=bucket"}, "S3_STORAGE_REGION"},
+		{"s3 bad region", append(s3Env(), "S3_STORAGE_REGION=evil.com/"), "S3_STORAGE_REGION"},
+		{"s3 key without secret", []string{"STORAGE_TYPE=s3", "S3_STORAGE_BUCKET_NAME=bucket", "S3_STORAGE_REGION=us-east-1", "S3_STORAGE_ACCESS_KEY_ID=a"}, "S3_STORAGE_SECRET_ACCESS_KEY"},
+		{"s3 without keys", []string{"STORAGE_TYPE=s3", "S3_STORAGE_BUCKET_NAME=bucket", "S3_STORAGE_REGION=us-east-1"}, "S3_STORAGE_ACCESS_KEY_ID"},
+		{"s3 bad endpoint", append(s3Env(), "S3_ENDPOINT_URL=minio:9000"), "S3_ENDPOINT_URL"},
+		{"s3 bad path style", append(s3Env(), "S3_FORCE_PATH_STYLE=yes please"), "S3_FORCE_PATH_STYLE"},
+		{"s3 bad prefix", append(s3Env(), "FLOE_S3_KEY_PREFIX=a/../b"), "FLOE_S3_KEY_PREFIX"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -52,6 +62,45 @@ func TestFromEnvInvalid(t *testing.T) {
 			}
 			if msg := err.Error(); !strings.Contains(msg, tc.wantVar) || strings.Contains(msg, "\n") {
 				t.Errorf("got %q, want one line naming %s", msg, tc.wantVar)
+			}
+		})
+	}
+}
+
+// s3Env is a valid S3 storage configuration.
+func s3Env() []string {
+	return []string{"STORAGE_TYPE=s3", "S3_STORAGE_BUCKET_NAME=bucket", "S3_STORAGE_REGION=us-east-1",
+		"S3_STORAGE_ACCESS_KEY_ID=AKID", "S3_STORAGE_SECRET_ACCESS_KEY=secret"}
+}
+
+func TestFromEnvStorage(t *testing.T) {
+	tests := []struct {
+		name string
+		env  []string
+		want Config // the storage fields only
+	}{
+		{"default", nil, Config{StorageType: "local"}},
+		{"empty type", []string{"STORAGE_TYPE="}, Config{StorageType: "local"}},
+		{"s3", append(s3Env(), "STORAGE_TYPE=S3", "S3_ENDPOINT_URL=http://minio:9000", "S3_FORCE_PATH_STYLE=true", "FLOE_S3_KEY_PREFIX=floe/"),
+			Config{StorageType: "s3", S3Bucket: "bucket", S3Region: "us-east-1", S3AccessKeyID: "AKID", S3SecretAccessKey: "secret",
+				S3Endpoint: "http://minio:9000", S3ForcePathStyle: true, S3Prefix: "floe/"}},
+		{"aws environment keys", []string{"STORAGE_TYPE=s3", "S3_STORAGE_BUCKET_NAME=bucket", "S3_STORAGE_REGION=eu-west-1",
+			"AWS_ACCESS_KEY_ID=ASIA", "AWS_SECRET_ACCESS_KEY=s", "AWS_SESSION_TOKEN=tok"},
+			Config{StorageType: "s3", S3Bucket: "bucket", S3Region: "eu-west-1", S3AccessKeyID: "ASIA", S3SecretAccessKey: "s", S3SessionToken: "tok"}},
+		{"storage keys win", append(s3Env(), "AWS_ACCESS_KEY_ID=ASIA", "AWS_SECRET_ACCESS_KEY=s", "AWS_SESSION_TOKEN=tok"),
+			Config{StorageType: "s3", S3Bucket: "bucket", S3Region: "us-east-1", S3AccessKeyID: "AKID", S3SecretAccessKey: "secret"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := FromEnv(append([]string{"DATABASE_PATH=/tmp/x"}, tc.env...))
+			if err != nil {
+				t.Fatalf("FromEnv: %v", err)
+			}
+			got := Config{StorageType: c.StorageType, S3Bucket: c.S3Bucket, S3Region: c.S3Region, S3AccessKeyID: c.S3AccessKeyID,
+				S3SecretAccessKey: c.S3SecretAccessKey, S3SessionToken: c.S3SessionToken, S3Endpoint: c.S3Endpoint,
+				S3ForcePathStyle: c.S3ForcePathStyle, S3Prefix: c.S3Prefix}
+			if got != tc.want {
+				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/floehq/floe/internal/blob"
 	"github.com/floehq/floe/internal/llm/llmtest"
 	"github.com/floehq/floe/internal/netguard"
 	"github.com/floehq/floe/internal/store"
@@ -218,7 +219,7 @@ func TestUpsertBadInput(t *testing.T) {
 	if h, _ := e.db.ListUpsertHistory(t.Context(), store.UpsertHistoryFilter{ChatflowID: pdfFlow}); len(h) != 0 {
 		t.Errorf("a failed upsert wrote %d history rows", len(h))
 	}
-	if _, err := e.srv.blobs.ReadFile(t.Context(), pdfFlow, "broken.pdf"); err == nil {
+	if _, err := e.srv.blobs.ReadFile(t.Context(), blob.Key{ChatflowID: pdfFlow, Name: "broken.pdf"}); err == nil {
 		t.Errorf("the corrupt upload was kept in storage")
 	}
 	// Unauthenticated upsert is refused.

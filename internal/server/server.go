@@ -32,9 +32,9 @@ type Deps struct {
 	// SafeClient is the SSRF-guarded client for loaders and tools (nil:
 	// such nodes refuse to fetch).
 	SafeClient *http.Client
-	// Blobs stores uploaded files (nil: a local store under
-	// BLOB_STORAGE_PATH).
-	Blobs *blob.Local
+	// Blobs stores uploaded files (nil: the store STORAGE_TYPE selects,
+	// see blob.Open).
+	Blobs blob.Store
 }
 
 // Server serves the API. It is safe for concurrent use.
@@ -49,7 +49,7 @@ type Server struct {
 	keys    *keyCache
 	runs    *runs
 	plans   *planCache
-	blobs   *blob.Local
+	blobs   blob.Store
 	limits  *limiter
 	engine  *engine.Engine
 	handler http.Handler
@@ -82,14 +82,14 @@ func New(d Deps) (*Server, error) {
 	}
 	s.blobs = d.Blobs
 	if s.blobs == nil {
-		b, err := blob.NewLocal(s.cfg.BlobStoragePath)
+		b, err := blob.Open(s.cfg)
 		if err != nil {
 			return nil, err
 		}
 		s.blobs = b
 	}
 	s.engine = &engine.Engine{Nodes: s.nodes, Logger: s.log, HTTPClient: hc, SafeClient: d.SafeClient,
-		Files: s.blobs, DataDir: s.cfg.DatabasePath, Memo: &memo{}}
+		Files: blob.FileReader{Store: s.blobs}, DataDir: s.cfg.DatabasePath, Memo: &memo{}}
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, s.wrap(rt))

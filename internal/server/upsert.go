@@ -190,11 +190,11 @@ func (s *Server) upsertVector(w http.ResponseWriter, r *http.Request) error {
 	var stored []string
 	defer func() {
 		for _, name := range stored {
-			_ = s.blobs.Delete(context.WithoutCancel(r.Context()), cf.ID, name)
+			_ = s.blobs.Delete(context.WithoutCancel(r.Context()), blob.Key{ChatflowID: cf.ID, Name: name})
 		}
 	}()
 	for _, u := range in.files {
-		if err := s.blobs.Put(r.Context(), cf.ID, u.name, u.data); err != nil {
+		if err := s.blobs.Put(r.Context(), blob.Key{ChatflowID: cf.ID, Name: u.name}, u.data); err != nil {
 			return fmt.Errorf("storing upload: %w", err)
 		}
 		stored = append(stored, u.name)
