@@ -5,12 +5,10 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"strings"
-
-	"google.golang.org/genai"
 
 	"github.com/floehq/floe/internal/llm"
 	"github.com/floehq/floe/internal/node"
+	"github.com/floehq/floe/internal/provider/gemini"
 )
 
 // Inputs of the Google Gemini node.
@@ -26,7 +24,9 @@ const (
 // generateContent and streamGenerateContent methods. The base URL is the
 // Base URL input, else GOOGLE_GEMINI_BASE_URL, else
 // https://generativelanguage.googleapis.com; the API version (v1beta) is
-// appended by the SDK.
+// appended by the client. With Allow Image Uploads on, the images of user
+// turns are sent as inline data (URL images are fetched through the
+// runtime's SSRF-guarded client); with it off they are dropped.
 var chatGoogleGenerativeAI = node.Definition{
 	Spec: node.Spec{
 		Label:       "Google Gemini",
@@ -145,36 +145,38 @@ func initChatGoogleGenerativeAI(ctx context.Context, data *node.Data, rt *node.R
 		return wrap(err)
 	}
 	model := cmp.Or(strs[1], strs[0], "gemini-1.5-flash-latest")
-	cfg := &genai.GenerateContentConfig{}
-	if cfg.Temperature, err = optFloat32(data, inTemperature); err != nil {
+	cfg := gemini.GenerationConfig{}
+	if cfg.Temperature, err = optFloat(data, inTemperature); err != nil {
 		return wrap(err)
 	}
-	if cfg.TopP, err = optFloat32(data, inTopP); err != nil {
+	if cfg.TopP, err = optFloat(data, inTopP); err != nil {
 		return wrap(err)
 	}
-	if cfg.TopK, err = optFloat32(data, inTopK); err != nil {
+	if cfg.TopK, err = optFloat(data, inTopK); err != nil {
 		return wrap(err)
 	}
-	maxTokens, err := data.Int(inMaxOutputTokens, 0)
-	if err != nil {
+	if cfg.MaxOutputTokens, err = data.Int(inMaxOutputTokens, 0); err != nil {
 		return wrap(err)
 	}
-	cfg.MaxOutputTokens = int32(maxTokens)
 	switch {
 	case strs[2] != "":
-		cfg.ThinkingConfig = &genai.ThinkingConfig{ThinkingLevel: genai.ThinkingLevel(strs[2]), IncludeThoughts: true}
+		cfg.ThinkingConfig = &gemini.ThinkingConfig{ThinkingLevel: strs[2], IncludeThoughts: true}
 	case data.Has(inThinkingBudget):
 		budget, err := data.Int(inThinkingBudget, 0)
 		if err != nil {
 			return wrap(err)
 		}
-		b := int32(budget)
-		cfg.ThinkingConfig = &genai.ThinkingConfig{ThinkingBudget: &b, IncludeThoughts: true}
+		cfg.ThinkingConfig = &gemini.ThinkingConfig{ThinkingBudget: &budget, IncludeThoughts: true}
 	}
-	if cfg.SafetySettings, err = safetySettings(data); err != nil {
+	safety, err := safetySettings(data)
+	if err != nil {
 		return wrap(err)
 	}
 	streaming, err := data.Bool(inStreaming, true)
+	if err != nil {
+		return wrap(err)
+	}
+	allowImages, err := data.Bool(inAllowImageUploads, false)
 	if err != nil {
 		return wrap(err)
 	}
@@ -185,32 +187,24 @@ func initChatGoogleGenerativeAI(ctx context.Context, data *node.Data, rt *node.R
 	if key == "" {
 		return nil, fmt.Errorf("%s: no googleGenerativeAPIKey in the credential", name)
 	}
-	client, err := genai.NewClient(ctx, &genai.ClientConfig{
-		APIKey:      key,
-		Backend:     genai.BackendGeminiAPI,
-		HTTPClient:  rt.Client(),
-		HTTPOptions: genai.HTTPOptions{BaseURL: baseURL(strs[3], "GOOGLE_GEMINI_BASE_URL", "https://generativelanguage.googleapis.com") + "/"},
-	})
-	if err != nil {
-		return wrap(err)
-	}
-	return &geminiChat{models: client.Models, model: model, config: cfg, streaming: streaming}, nil
-}
-
-// optFloat32 reads an optional number input as the float32 genai wants.
-func optFloat32(data *node.Data, name string) (*float32, error) {
-	f, err := optFloat(data, name)
-	if f == nil || err != nil {
-		return nil, err
-	}
-	v := float32(*f)
-	return &v, nil
+	return &geminiChat{
+		client: &gemini.Client{
+			BaseURL: baseURL(strs[3], "GOOGLE_GEMINI_BASE_URL", gemini.DefaultBaseURL),
+			APIKey:  key,
+			HTTP:    rt.Client(),
+		},
+		model:     model,
+		config:    cfg,
+		safety:    safety,
+		streaming: streaming,
+		images:    images{node: name, allow: allowImages, client: safeClient(rt), log: rt.Log()},
+	}, nil
 }
 
 // safetySettings reads the Safety Settings array as Flowise does: rows
 // missing a category or threshold are skipped, and only the first row of
 // each category counts.
-func safetySettings(data *node.Data) ([]*genai.SafetySetting, error) {
+func safetySettings(data *node.Data) ([]gemini.SafetySetting, error) {
 	var rows []struct {
 		HarmCategory       string `json:"harmCategory"`
 		HarmBlockThreshold string `json:"harmBlockThreshold"`
@@ -218,14 +212,14 @@ func safetySettings(data *node.Data) ([]*genai.SafetySetting, error) {
 	if err := data.JSON(inSafetySettings, &rows); err != nil {
 		return nil, err
 	}
-	var out []*genai.SafetySetting
+	var out []gemini.SafetySetting
 	seen := map[string]bool{}
 	for _, r := range rows {
 		if r.HarmCategory == "" || r.HarmBlockThreshold == "" || seen[r.HarmCategory] {
 			continue
 		}
 		seen[r.HarmCategory] = true
-		out = append(out, &genai.SafetySetting{Category: genai.HarmCategory(r.HarmCategory), Threshold: genai.HarmBlockThreshold(r.HarmBlockThreshold)})
+		out = append(out, gemini.SafetySetting{Category: r.HarmCategory, Threshold: r.HarmBlockThreshold})
 	}
 	return out, nil
 }
@@ -233,41 +227,43 @@ func safetySettings(data *node.Data) ([]*genai.SafetySetting, error) {
 // geminiChat is the chatGoogleGenerativeAI instance: an [llm.ChatModel]
 // over the Gemini API. It is safe for concurrent use.
 type geminiChat struct {
-	models    *genai.Models
+	client    *gemini.Client
 	model     string
-	config    *genai.GenerateContentConfig // shared, never modified after Init
+	config    gemini.GenerationConfig // copied by each call
+	safety    []gemini.SafetySetting  // shared, never modified after Init
 	streaming bool
+	images    images
 }
 
 // Stream sends req and yields the text of the answer (thought parts are
 // left out) and then its usage; see [llm.ChatModel].
 func (m *geminiChat) Stream(ctx context.Context, req llm.ChatRequest) iter.Seq2[llm.Chunk, error] {
 	return func(yield func(llm.Chunk, error) bool) {
-		contents, cfg, err := m.request(req)
+		body, err := m.request(ctx, req)
 		if err != nil {
 			yield(llm.Chunk{}, fmt.Errorf("chatGoogleGenerativeAI: %w", err))
 			return
 		}
 		if !m.streaming {
-			res, err := m.models.GenerateContent(ctx, m.model, contents, cfg)
+			res, err := m.client.GenerateContent(ctx, m.model, body)
 			if err != nil {
-				yield(llm.Chunk{}, callError(ctx, "chatGoogleGenerativeAI", "gemini", err))
+				yield(llm.Chunk{}, providerError(ctx, "chatGoogleGenerativeAI", err))
 				return
 			}
-			yield(llm.Chunk{Content: geminiText(res), Usage: geminiUsage(res)}, nil)
+			yield(llm.Chunk{Content: res.Text(), Usage: geminiUsage(res)}, nil)
 			return
 		}
 		var usage *llm.Usage
-		for res, err := range m.models.GenerateContentStream(ctx, m.model, contents, cfg) {
+		for res, err := range m.client.StreamGenerateContent(ctx, m.model, body) {
 			if err != nil {
-				yield(llm.Chunk{}, callError(ctx, "chatGoogleGenerativeAI", "gemini", err))
+				yield(llm.Chunk{}, providerError(ctx, "chatGoogleGenerativeAI", err))
 				return
 			}
 			// Each event repeats the running totals; keep the last.
 			if u := geminiUsage(res); u != nil {
 				usage = u
 			}
-			if text := geminiText(res); text != "" && !yield(llm.Chunk{Content: text}, nil) {
+			if text := res.Text(); text != "" && !yield(llm.Chunk{Content: text}, nil) {
 				return
 			}
 		}
@@ -282,60 +278,63 @@ func (m *geminiChat) Stream(ctx context.Context, req llm.ChatRequest) iter.Seq2[
 }
 
 // request converts req: system messages become the system instruction,
-// assistant turns the "model" role.
-func (m *geminiChat) request(req llm.ChatRequest) ([]*genai.Content, *genai.GenerateContentConfig, error) {
+// assistant turns the "model" role, and the images of user turns (when
+// allowed) inline data parts ahead of the text, as Gemini's prompting
+// guide advises.
+func (m *geminiChat) request(ctx context.Context, req llm.ChatRequest) (*gemini.GenerateContentRequest, error) {
 	if len(req.Messages) == 0 {
-		return nil, nil, fmt.Errorf("no messages")
+		return nil, fmt.Errorf("no messages")
 	}
-	cfg := *m.config
-	var system []*genai.Part
-	var contents []*genai.Content
+	cfg := m.config
+	body := &gemini.GenerateContentRequest{GenerationConfig: &cfg, SafetySettings: m.safety}
+	withImages := m.images.use(ctx, req)
+	var system []gemini.Part
 	for i, msg := range req.Messages {
 		switch msg.Role {
 		case llm.RoleSystem:
-			system = append(system, &genai.Part{Text: msg.Content})
+			system = append(system, gemini.Part{Text: msg.Content})
 		case llm.RoleUser:
-			contents = append(contents, &genai.Content{Role: genai.RoleUser, Parts: []*genai.Part{{Text: msg.Content}}})
+			var parts []gemini.Part
+			if withImages {
+				for j, img := range msg.Images {
+					data, mimeType, err := m.images.load(ctx, img)
+					if err != nil {
+						return nil, fmt.Errorf("message %d: image %d: %w", i, j, err)
+					}
+					parts = append(parts, gemini.Part{InlineData: &gemini.Blob{MIMEType: mimeType, Data: data}})
+				}
+			}
+			if len(parts) == 0 || msg.Content != "" {
+				parts = append(parts, gemini.Part{Text: msg.Content})
+			}
+			body.Contents = append(body.Contents, gemini.Content{Role: gemini.RoleUser, Parts: parts})
 		case llm.RoleAssistant:
-			contents = append(contents, &genai.Content{Role: genai.RoleModel, Parts: []*genai.Part{{Text: msg.Content}}})
+			body.Contents = append(body.Contents, gemini.Content{Role: gemini.RoleModel, Parts: []gemini.Part{{Text: msg.Content}}})
 		default:
-			return nil, nil, fmt.Errorf("message %d: unsupported role %q", i, msg.Role)
+			return nil, fmt.Errorf("message %d: unsupported role %q", i, msg.Role)
 		}
 	}
 	if len(system) > 0 {
-		cfg.SystemInstruction = &genai.Content{Parts: system}
+		// Sent with the user role, as Google's SDKs do; the API ignores it.
+		body.SystemInstruction = &gemini.Content{Role: gemini.RoleUser, Parts: system}
 	}
 	if len(req.Stop) > 0 {
 		cfg.StopSequences = req.Stop
 	}
-	return contents, &cfg, nil
-}
-
-// geminiText joins the text parts of the first candidate, skipping thoughts.
-func geminiText(res *genai.GenerateContentResponse) string {
-	if res == nil || len(res.Candidates) == 0 || res.Candidates[0].Content == nil {
-		return ""
-	}
-	var b strings.Builder
-	for _, p := range res.Candidates[0].Content.Parts {
-		if p != nil && !p.Thought {
-			b.WriteString(p.Text)
-		}
-	}
-	return b.String()
+	return body, nil
 }
 
 // geminiUsage converts usageMetadata; thinking tokens count as output.
-func geminiUsage(res *genai.GenerateContentResponse) *llm.Usage {
+func geminiUsage(res *gemini.GenerateContentResponse) *llm.Usage {
 	if res == nil || res.UsageMetadata == nil {
 		return nil
 	}
 	u := res.UsageMetadata
-	in, out := int(u.PromptTokenCount), int(u.CandidatesTokenCount+u.ThoughtsTokenCount)
+	in, out := u.PromptTokenCount, u.CandidatesTokenCount+u.ThoughtsTokenCount
 	if in == 0 && out == 0 {
 		return nil
 	}
-	return &llm.Usage{InputTokens: in, OutputTokens: out, TotalTokens: cmp.Or(int(u.TotalTokenCount), in+out)}
+	return &llm.Usage{InputTokens: in, OutputTokens: out, TotalTokens: cmp.Or(u.TotalTokenCount, in+out)}
 }
 
 var _ llm.ChatModel = (*geminiChat)(nil)

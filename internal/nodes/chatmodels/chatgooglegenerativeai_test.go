@@ -17,7 +17,8 @@ var geminiContents = []any{
 }
 
 // geminiSystem is conversation's system message as the systemInstruction
-// the SDK sends (it labels it with the user role, which the API ignores).
+// the node sends (labelled with the user role, as Google's SDKs do; the
+// API ignores it).
 var geminiSystem = map[string]any{"role": "user", "parts": []any{map[string]any{"text": "Be brief."}}}
 
 // geminiUsageWant is the usage of the gemini fixtures: thinking tokens count

@@ -6,16 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"net/http"
+	"maps"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/ollama/ollama/api"
-
 	"github.com/floehq/floe/internal/llm"
 	"github.com/floehq/floe/internal/node"
+	"github.com/floehq/floe/internal/provider/ollama"
 )
 
 // Inputs of the Ollama node.
@@ -56,7 +55,10 @@ var ollamaOptions = []struct{ input, option string }{
 // chatOllama mirrors Flowise's ChatOllama node (nodes/chatmodels/ChatOllama):
 // Ollama's native /api/chat. The server is the Base URL input, else
 // OLLAMA_BASE_URL, else http://localhost:11434. An ollamaApiKey, for servers
-// behind a proxy, is sent as a bearer token.
+// behind a proxy, is sent as a bearer token. With Allow Image Uploads on,
+// the images of user turns are sent in the message's images (URL images
+// are fetched through the runtime's SSRF-guarded client); with it off they
+// are dropped.
 var chatOllama = node.Definition{
 	Spec: node.Spec{
 		Label:       "Ollama",
@@ -142,11 +144,11 @@ func initChatOllama(ctx context.Context, data *node.Data, rt *node.Runtime) (any
 	if err != nil {
 		return wrap(err)
 	}
-	base, err := url.Parse(baseURL(strs[1], "OLLAMA_BASE_URL", "http://localhost:11434"))
-	if err != nil {
+	base := baseURL(strs[1], "OLLAMA_BASE_URL", ollama.DefaultBaseURL)
+	if _, err := url.Parse(base); err != nil {
 		return wrap(fmt.Errorf("parsing base URL: %w", err))
 	}
-	req := api.ChatRequest{Model: strs[0], Options: map[string]any{}}
+	req := ollama.ChatRequest{Model: strs[0], Options: map[string]any{}}
 	temperature, err := optFloat(data, inTemperature)
 	if err != nil {
 		return wrap(err)
@@ -171,7 +173,8 @@ func initChatOllama(ctx context.Context, data *node.Data, rt *node.Runtime) (any
 		if err != nil {
 			return wrap(err)
 		}
-		req.KeepAlive = &api.Duration{Duration: d}
+		ka := ollama.Duration(d)
+		req.KeepAlive = &ka
 	}
 	jsonMode, err := data.Bool(inJSONMode, false)
 	if err != nil {
@@ -185,23 +188,25 @@ func initChatOllama(ctx context.Context, data *node.Data, rt *node.Runtime) (any
 		return wrap(err)
 	}
 	// Flowise always sends think, false included.
-	req.Think = &api.ThinkValue{Value: think}
+	req.Think = think
 	streaming, err := data.Bool(inStreaming, true)
 	if err != nil {
 		return wrap(err)
 	}
 	req.Stream = &streaming
+	allowImages, err := data.Bool(inAllowImageUploads, false)
+	if err != nil {
+		return wrap(err)
+	}
 	key, err := node.CredentialParam(ctx, data, rt, "ollamaApiKey")
 	if err != nil {
 		return wrap(err)
 	}
-	client := rt.Client()
-	if key != "" {
-		c := *client
-		c.Transport = bearer{token: key, next: client.Transport}
-		client = &c
-	}
-	return &ollamaChat{client: api.NewClient(base, client), req: req}, nil
+	return &ollamaChat{
+		client: &ollama.Client{BaseURL: base, APIKey: key, HTTP: rt.Client()},
+		req:    req,
+		images: images{node: name, allow: allowImages, client: safeClient(rt), log: rt.Log()},
+	}, nil
 }
 
 // keepAlive parses Ollama's keep_alive: a duration ("5m") or a number of
@@ -221,73 +226,51 @@ func keepAlive(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// bearer adds an Authorization header to each request.
-type bearer struct {
-	token string
-	next  http.RoundTripper
-}
-
-// RoundTrip sends r with the token, leaving r itself untouched.
-func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	r.Header.Set("Authorization", "Bearer "+b.token)
-	next := b.next
-	if next == nil {
-		next = http.DefaultTransport
-	}
-	return next.RoundTrip(r)
-}
-
 // ollamaChat is the chatOllama instance: an [llm.ChatModel] over Ollama's
 // /api/chat. It is safe for concurrent use.
 type ollamaChat struct {
-	client *api.Client
+	client *ollama.Client
 	// req holds the configured settings; each call copies it and adds the
-	// conversation.
-	req api.ChatRequest
+	// conversation. Options is shared and never modified after Init.
+	req    ollama.ChatRequest
+	images images
 }
-
-// errStopped ends a chat callback when the consumer stops ranging.
-var errStopped = errors.New("chatOllama: consumer stopped")
 
 // Stream sends req and yields the answer (thinking text is left out) and
 // then its usage; see [llm.ChatModel]. Without streaming Ollama answers
 // with one object, yielded as one chunk.
 func (m *ollamaChat) Stream(ctx context.Context, req llm.ChatRequest) iter.Seq2[llm.Chunk, error] {
 	return func(yield func(llm.Chunk, error) bool) {
-		r, err := m.request(req)
+		r, err := m.request(ctx, req)
 		if err != nil {
 			yield(llm.Chunk{}, fmt.Errorf("chatOllama: %w", err))
 			return
 		}
 		var done bool
 		var usage *llm.Usage
-		err = m.client.Chat(ctx, &r, func(res api.ChatResponse) error {
+		for res, err := range m.client.Chat(ctx, &r) {
+			if err != nil {
+				yield(llm.Chunk{}, providerError(ctx, "chatOllama", err))
+				return
+			}
 			if res.Done {
 				done = true
 				usage = tokens(int64(res.PromptEvalCount), int64(res.EvalCount))
 			}
 			if res.Message.Content == "" {
-				return nil
+				continue
 			}
 			c := llm.Chunk{Content: res.Message.Content}
 			if !*r.Stream {
 				c.Usage, usage = usage, nil
 			}
 			if !yield(c, nil) {
-				return errStopped
+				return
 			}
-			return nil
-		})
+		}
 		switch {
-		case errors.Is(err, errStopped):
-			return
 		case ctx.Err() != nil:
-			// The client ends quietly when the body read is cancelled.
 			yield(llm.Chunk{}, ctx.Err())
-			return
-		case err != nil:
-			yield(llm.Chunk{}, callError(ctx, "chatOllama", "ollama", err))
 			return
 		case !done:
 			yield(llm.Chunk{}, errors.New("chatOllama: calling ollama: stream ended before done"))
@@ -299,24 +282,36 @@ func (m *ollamaChat) Stream(ctx context.Context, req llm.ChatRequest) iter.Seq2[
 	}
 }
 
-// request adds req's conversation to the configured request.
-func (m *ollamaChat) request(req llm.ChatRequest) (api.ChatRequest, error) {
+// request adds req's conversation to the configured request, with the
+// images of user turns when they are allowed.
+func (m *ollamaChat) request(ctx context.Context, req llm.ChatRequest) (ollama.ChatRequest, error) {
 	r := m.req
 	if len(req.Messages) == 0 {
 		return r, fmt.Errorf("no messages")
 	}
+	withImages := m.images.use(ctx, req)
 	for i, msg := range req.Messages {
 		switch msg.Role {
 		case llm.RoleSystem, llm.RoleUser, llm.RoleAssistant:
-			r.Messages = append(r.Messages, api.Message{Role: string(msg.Role), Content: msg.Content})
 		default:
 			return r, fmt.Errorf("message %d: unsupported role %q", i, msg.Role)
 		}
+		om := ollama.Message{Role: string(msg.Role), Content: msg.Content}
+		if withImages && msg.Role == llm.RoleUser {
+			for j, img := range msg.Images {
+				data, _, err := m.images.load(ctx, img)
+				if err != nil {
+					return r, fmt.Errorf("message %d: image %d: %w", i, j, err)
+				}
+				om.Images = append(om.Images, data)
+			}
+		}
+		r.Messages = append(r.Messages, om)
 	}
 	if len(req.Stop) > 0 {
-		opts := make(map[string]any, len(r.Options)+1)
-		for k, v := range r.Options {
-			opts[k] = v
+		opts := maps.Clone(r.Options)
+		if opts == nil {
+			opts = map[string]any{}
 		}
 		opts["stop"] = req.Stop
 		r.Options = opts

@@ -186,6 +186,16 @@ func callError(ctx context.Context, nodeName, provider string, err error) error 
 	return fmt.Errorf("%s: calling %s: %w", nodeName, provider, err)
 }
 
+// providerError is [callError] for the errors of the internal/provider
+// clients, which already begin with the vendor's name: it gives e.g.
+// "chatOllama: calling ollama: chat: 404 Not Found: ...".
+func providerError(ctx context.Context, nodeName string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	return fmt.Errorf("%s: calling %w", nodeName, err)
+}
+
 // tokens builds a usage from input and output counts, or returns nil when
 // the vendor reported none.
 func tokens(in, out int64) *llm.Usage {

@@ -1,6 +1,7 @@
 package embeddings
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -98,4 +99,15 @@ func headers(data *node.Data, name string) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// providerError turns an error of an internal/provider client, which
+// already begins with the vendor's name, into the error Embed returns:
+// ctx.Err() when the caller's context is done, else e.g.
+// "ollamaEmbedding: calling ollama: embed: 404 Not Found: ...".
+func providerError(ctx context.Context, nodeName string, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	return fmt.Errorf("%s: calling %w", nodeName, err)
 }

@@ -4,12 +4,10 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"strings"
-
-	"google.golang.org/genai"
 
 	"github.com/floehq/floe/internal/llm"
 	"github.com/floehq/floe/internal/node"
+	"github.com/floehq/floe/internal/provider/gemini"
 )
 
 const inTaskType = "tasktype"
@@ -18,7 +16,7 @@ const inTaskType = "tasktype"
 // node (nodes/embeddings/GoogleGenerativeAIEmbedding): the Gemini API's
 // batchEmbedContents method, 100 texts per request as in LangChain. Flowise
 // has no base URL input; GOOGLE_GEMINI_BASE_URL overrides
-// https://generativelanguage.googleapis.com (the SDK appends the API
+// https://generativelanguage.googleapis.com (the client appends the API
 // version, v1beta). Newlines are kept unless Strip New Lines is on.
 var googleGenerativeAiEmbeddings = node.Definition{
 	Spec: node.Spec{
@@ -97,19 +95,14 @@ func initGoogleGenerativeAiEmbeddings(ctx context.Context, data *node.Data, rt *
 	if key == "" {
 		return nil, fmt.Errorf("%s: no googleGenerativeAPIKey in the credential", name)
 	}
-	client, err := genai.NewClient(ctx, &genai.ClientConfig{
-		APIKey:      key,
-		Backend:     genai.BackendGeminiAPI,
-		HTTPClient:  rt.Client(),
-		HTTPOptions: genai.HTTPOptions{BaseURL: baseURL("", "GOOGLE_GEMINI_BASE_URL", "https://generativelanguage.googleapis.com") + "/"},
-	})
-	if err != nil {
-		return wrap(err)
-	}
 	e := &geminiEmbedder{
-		models: client.Models,
-		model:  strings.TrimPrefix(cmp.Or(strs[0], "gemini-embedding-001"), "models/"),
-		config: &genai.EmbedContentConfig{TaskType: task},
+		client: &gemini.Client{
+			BaseURL: baseURL("", "GOOGLE_GEMINI_BASE_URL", gemini.DefaultBaseURL),
+			APIKey:  key,
+			HTTP:    rt.Client(),
+		},
+		model: cmp.Or(strs[0], "gemini-embedding-001"),
+		task:  task,
 	}
 	return &batcher{node: name, size: 100, concurrency: defaultConcurrency, stripNewLines: strip, call: e.Embed}, nil
 }
@@ -117,9 +110,9 @@ func initGoogleGenerativeAiEmbeddings(ctx context.Context, data *node.Data, rt *
 // geminiEmbedder calls the Gemini API's batchEmbedContents. It is safe for
 // concurrent use.
 type geminiEmbedder struct {
-	models *genai.Models
+	client *gemini.Client
 	model  string
-	config *genai.EmbedContentConfig // shared, never modified after Init
+	task   string
 }
 
 // Embed sends texts in one request; see [llm.Embedder].
@@ -127,25 +120,18 @@ func (e *geminiEmbedder) Embed(ctx context.Context, texts []string) ([][]float32
 	if len(texts) == 0 {
 		return [][]float32{}, nil
 	}
-	contents := make([]*genai.Content, len(texts))
+	reqs := make([]gemini.EmbedContentRequest, len(texts))
 	for i, t := range texts {
-		contents[i] = genai.NewContentFromText(t, genai.RoleUser)
+		reqs[i] = gemini.EmbedContentRequest{
+			Content:  gemini.Content{Role: gemini.RoleUser, Parts: []gemini.Part{{Text: t}}},
+			TaskType: e.task,
+		}
 	}
-	res, err := e.models.EmbedContent(ctx, e.model, contents, e.config)
+	vecs, err := e.client.BatchEmbedContents(ctx, e.model, reqs)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		return nil, fmt.Errorf("googleGenerativeAiEmbeddings: calling gemini: %w", err)
+		return nil, providerError(ctx, "googleGenerativeAiEmbeddings", err)
 	}
-	out := make([][]float32, len(res.Embeddings))
-	for i, emb := range res.Embeddings {
-		if emb == nil {
-			return nil, fmt.Errorf("googleGenerativeAiEmbeddings: calling gemini: no embedding %d", i)
-		}
-		out[i] = emb.Values
-	}
-	return out, nil
+	return vecs, nil
 }
 
 var _ llm.Embedder = (*geminiEmbedder)(nil)

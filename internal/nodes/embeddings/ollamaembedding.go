@@ -3,15 +3,12 @@ package embeddings
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
-
-	"github.com/ollama/ollama/api"
 
 	"github.com/floehq/floe/internal/llm"
 	"github.com/floehq/floe/internal/node"
+	"github.com/floehq/floe/internal/provider/ollama"
 )
 
 // Inputs of the Ollama node.
@@ -75,8 +72,8 @@ func initOllamaEmbedding(_ context.Context, data *node.Data, rt *node.Runtime) (
 	if err != nil {
 		return wrap(err)
 	}
-	base, err := url.Parse(baseURL(strs[1], "OLLAMA_BASE_URL", "http://localhost:11434"))
-	if err != nil {
+	base := baseURL(strs[1], "OLLAMA_BASE_URL", ollama.DefaultBaseURL)
+	if _, err := url.Parse(base); err != nil {
 		return wrap(fmt.Errorf("parsing base URL: %w", err))
 	}
 	opts := map[string]any{}
@@ -95,18 +92,18 @@ func initOllamaEmbedding(_ context.Context, data *node.Data, rt *node.Runtime) (
 	}
 	truncate := false
 	e := &ollamaEmbedder{
-		client: api.NewClient(base, rt.Client()),
-		req:    api.EmbedRequest{Model: cmp.Or(strs[0], "mxbai-embed-large"), Truncate: &truncate, Options: opts},
+		client: &ollama.Client{BaseURL: base, HTTP: rt.Client()},
+		req:    ollama.EmbedRequest{Model: cmp.Or(strs[0], "mxbai-embed-large"), Truncate: &truncate, Options: opts},
 	}
 	return &batcher{node: name, call: e.Embed}, nil
 }
 
 // ollamaEmbedder calls Ollama's /api/embed. It is safe for concurrent use.
 type ollamaEmbedder struct {
-	client *api.Client
+	client *ollama.Client
 	// req holds the configured settings; each call copies it and adds the
 	// texts. Options is shared and never modified after Init.
-	req api.EmbedRequest
+	req ollama.EmbedRequest
 }
 
 // Embed sends texts in one request; see [llm.Embedder].
@@ -116,29 +113,11 @@ func (e *ollamaEmbedder) Embed(ctx context.Context, texts []string) ([][]float32
 	}
 	req := e.req
 	req.Input = texts
-	res, err := e.client.Embed(ctx, &req)
+	vecs, err := e.client.Embed(ctx, &req)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, ctxErr
-		}
-		return nil, fmt.Errorf("ollamaEmbedding: calling ollama: %s%w", ollamaStatus(err), err)
+		return nil, providerError(ctx, "ollamaEmbedding", err)
 	}
-	return res.Embeddings, nil
-}
-
-// ollamaStatus returns "<code> <text>: " for an HTTP error from the Ollama
-// client, whose own messages leave the status out, and "" otherwise.
-func ollamaStatus(err error) string {
-	code := 0
-	if se, ok := errors.AsType[api.StatusError](err); ok {
-		code = se.StatusCode
-	} else if ae, ok := errors.AsType[api.AuthorizationError](err); ok {
-		code = ae.StatusCode
-	}
-	if code == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d %s: ", code, http.StatusText(code))
+	return vecs, nil
 }
 
 var _ llm.Embedder = (*ollamaEmbedder)(nil)

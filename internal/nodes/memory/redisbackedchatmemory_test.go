@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"testing"
 	"time"
 
@@ -118,7 +119,7 @@ func TestStoredMessageJSON(t *testing.T) {
 			t.Fatalf("encodeStoredMessage(%v): %v", m, err)
 		}
 		back, err := decodeStoredMessage(s)
-		if err != nil || back != m {
+		if err != nil || !reflect.DeepEqual(back, m) {
 			t.Errorf("round trip of %v = %v, %v", m, back, err)
 		}
 	}
