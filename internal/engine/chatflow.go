@@ -48,6 +48,8 @@ type Request struct {
 	Vars map[string]string
 	// FileAttachment is the text of full-file uploads.
 	FileAttachment string
+	// Images are the turn's image uploads, for vision models.
+	Images []llm.Image
 	// Credentials and Stored are the services nodes get: credential
 	// decryption and stored chat history.
 	Credentials node.CredentialResolver
@@ -253,6 +255,7 @@ func (e *Engine) Run(ctx context.Context, req Request) (*Result, error) {
 	}
 	out, err := runner.Run(ctx, node.RunInput{
 		Question: req.Question, History: req.History, SessionID: req.SessionID, ChatID: req.ChatID, Vars: req.Vars,
+		Images: req.Images,
 	}, emit)
 	res := &Result{RunOutput: out}
 	if mem != nil {

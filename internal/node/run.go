@@ -33,6 +33,10 @@ type RunInput struct {
 	Overrides map[string]any
 	// Vars holds the values of $vars.<name> references.
 	Vars map[string]string
+	// Images are the pictures the user attached to this turn (image
+	// uploads and image URLs). Chains attach them to the user message;
+	// a chat model without image uploads enabled ignores them.
+	Images []llm.Image
 }
 
 // RunOutput is an ending node's result.

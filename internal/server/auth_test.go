@@ -37,6 +37,13 @@ func TestPublicRoutes(t *testing.T) {
 		"POST /api/v1/prediction/{id}",
 		"GET /api/v1/chatflows-streaming/{id}",
 		"PUT /api/v1/chatmessage/abort/{chatflowid}/{chatid}",
+		"GET /api/v1/chatflows-uploads/{id}",
+		"GET /api/v1/public-chatbotConfig/{id}",
+		"POST /api/v1/attachments/{chatflowId}/{chatId}",
+		"GET /api/v1/get-upload-file",
+		"POST /api/v1/text-to-speech/generate",
+		"POST /api/v1/text-to-speech/abort",
+		"GET /api/v1/text-to-speech/voices",
 	}
 	slices.Sort(got)
 	slices.Sort(want)

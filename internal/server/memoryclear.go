@@ -23,7 +23,7 @@ func (s *Server) clearFlowMemory(ctx context.Context, cf *store.ChatFlow, sessio
 		return err
 	}
 	req := engine.Request{ChatflowID: cf.ID, ChatID: sessionID, SessionID: sessionID, Flow: f, Vars: vars,
-		Credentials: credentialResolver{s}, Stored: historyReader{s.db}}
+		Credentials: credentialResolver{s}, Stored: historyReader{db: s.db}}
 	if err := s.engine.ClearMemory(ctx, req, memoryType); err != nil {
 		return fmt.Errorf("clearing chat memory: %w", err)
 	}

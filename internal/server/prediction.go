@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/floehq/floe/internal/blob"
 	"github.com/floehq/floe/internal/engine"
 	"github.com/floehq/floe/internal/llm"
 	"github.com/floehq/floe/internal/node"
@@ -29,6 +30,7 @@ type predictionInput struct {
 	History   []llm.Message
 	LeadEmail *string
 	HasForm   bool
+	Uploads   []uploadItem
 }
 
 // readPrediction decodes a JSON or multipart prediction body.
@@ -71,6 +73,11 @@ func readPrediction(r *http.Request, maxMemory int64) (*predictionInput, error) 
 	}
 	if err := b.optStr("leadEmail", &in.LeadEmail); err != nil {
 		return nil, err
+	}
+	if raw, ok := b["uploads"]; ok && !isNull(raw) {
+		if in.Uploads, err = parseUploads(raw); err != nil {
+			return nil, err
+		}
 	}
 	if raw, ok := b["form"]; ok && !isNull(raw) {
 		var form map[string]any
@@ -244,7 +251,13 @@ func (s *Server) createPrediction(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if in.Question == "" && !in.HasForm {
+	// Every upload is checked before anything is stored, transcribed or
+	// sent to a model.
+	uploads, err := prepareUploads(in.Uploads)
+	if err != nil {
+		return err
+	}
+	if in.Question == "" && !in.HasForm && len(uploads.audio) == 0 && len(uploads.images) == 0 && uploads.fullText == "" {
 		return errorf(http.StatusBadRequest, "question is required (send {\"question\": \"...\"})")
 	}
 	if in.Question != "" && in.HasForm {
@@ -282,6 +295,32 @@ func (s *Server) createPrediction(w http.ResponseWriter, r *http.Request) error 
 	if err := validChatID(sessionID); err != nil {
 		return errorf(http.StatusBadRequest, "invalid sessionId: 1 to 256 characters, no control characters or slashes")
 	}
+	if len(uploads.files) > 0 {
+		if err := blob.CheckChatID(chatID); err != nil {
+			return errorf(http.StatusBadRequest, "chatId %q cannot hold uploads: %v", chatID, err)
+		}
+	}
+	// Speech to text replaces the question (Flowise: even a typed one).
+	transcript, err := s.transcribe(r.Context(), cf, uploads.audio)
+	if err != nil {
+		return err
+	}
+	if transcript != "" {
+		in.Question = transcript
+	}
+	if in.Question == "" && len(uploads.images) == 0 && uploads.fullText == "" {
+		return errorf(http.StatusBadRequest, "question is required: the audio upload was not transcribed (speech to text is off for this chatflow)")
+	}
+	undoUploads, err := s.storeUploads(r.Context(), cf.ID, chatID, uploads.files)
+	if err != nil {
+		return err
+	}
+	saved := false
+	defer func() {
+		if !saved {
+			undoUploads()
+		}
+	}()
 	var vars map[string]string
 	if cp.usesVars {
 		if vars, err = s.variables(r.Context()); err != nil {
@@ -292,10 +331,17 @@ func (s *Server) createPrediction(w http.ResponseWriter, r *http.Request) error 
 
 	ctx, done := s.runs.start(r.Context(), cf.ID, chatID)
 	defer done()
+	// Full-file uploads go before the question for the model (and into
+	// {{file_attachment}}); the stored question stays bare.
+	question := in.Question
+	if uploads.fullText != "" {
+		question = uploads.fullText + "\n\n" + in.Question
+	}
 	req := engine.Request{
-		ChatflowID: cf.ID, ChatID: chatID, SessionID: sessionID, Flow: f, Plan: plan, Question: in.Question,
+		ChatflowID: cf.ID, ChatID: chatID, SessionID: sessionID, Flow: f, Plan: plan, Question: question,
 		History: in.History, Overrides: in.Overrides, Permissions: apiCfg.Overrides, Vars: vars,
-		Credentials: credentialResolver{s}, Stored: historyReader{s.db},
+		FileAttachment: uploads.fullText, Images: uploads.images,
+		Credentials: credentialResolver{s}, Stored: historyReader{db: s.db, blobs: s.blobs, log: s.log},
 	}
 	var sse *sseStream
 	if streaming {
@@ -328,7 +374,10 @@ func (s *Server) createPrediction(w http.ResponseWriter, r *http.Request) error 
 			"input_tokens", res.Usage.InputTokens, "output_tokens", res.Usage.OutputTokens, "total_tokens", res.Usage.TotalTokens,
 			"duration", time.Since(began))
 	}
-	msgID, err := s.saveTurn(context.WithoutCancel(ctx), cf, in, chatID, sessionID, res)
+	msgID, err := s.saveTurn(context.WithoutCancel(ctx), cf, in, chatID, sessionID, res, uploads.stored)
+	if err == nil {
+		saved = true
+	}
 	if err != nil {
 		if sse != nil {
 			_ = sse.send("error", "saving the conversation: "+err.Error())
@@ -416,7 +465,7 @@ func marshalNoEscape(v any) ([]byte, error) {
 
 // saveTurn stores the user message and the answer in one transaction and
 // returns the answer's id (chatMessageId).
-func (s *Server) saveTurn(ctx context.Context, cf *store.ChatFlow, in *predictionInput, chatID, sessionID string, res *engine.Result) (string, error) {
+func (s *Server) saveTurn(ctx context.Context, cf *store.ChatFlow, in *predictionInput, chatID, sessionID string, res *engine.Result, uploads []fileUpload) (string, error) {
 	var memType *string
 	if res.MemoryType != "" {
 		memType = &res.MemoryType
@@ -428,6 +477,9 @@ func (s *Server) saveTurn(ctx context.Context, cf *store.ChatFlow, in *predictio
 	}
 	user := &store.ChatMessage{Role: "userMessage", ChatflowID: cf.ID, Content: in.Question, ChatType: "EXTERNAL",
 		ChatID: chatID, MemoryType: memType, SessionID: &sessionID, LeadEmail: in.LeadEmail}
+	if len(uploads) > 0 {
+		user.FileUploads = jsonColumn(uploads)
+	}
 	api := &store.ChatMessage{ID: uuid.NewString(), Role: "apiMessage", ChatflowID: cf.ID, Content: content, ChatType: "EXTERNAL",
 		ChatID: chatID, MemoryType: memType, SessionID: &sessionID}
 	if len(res.SourceDocuments) > 0 {

@@ -27,6 +27,15 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/chatflows-streaming/{id}", public, s.chatflowStreaming},
 		{"PUT /api/v1/chatmessage/abort/{chatflowid}/{chatid}", public, s.abortChatMessage},
 
+		// Uploads in chat (reference §5).
+		{"GET /api/v1/chatflows-uploads/{id}", public, s.chatflowUploads},
+		{"GET /api/v1/public-chatbotConfig/{id}", public, s.publicChatbotConfig},
+		{"POST /api/v1/attachments/{chatflowId}/{chatId}", public, s.createAttachments},
+		{"GET /api/v1/get-upload-file", public, s.getUploadFile},
+		{"POST /api/v1/text-to-speech/generate", public, s.textToSpeech},
+		{"POST /api/v1/text-to-speech/abort", public, s.textToSpeech},
+		{"GET /api/v1/text-to-speech/voices", public, s.textToSpeech},
+
 		{"GET /api/v1/chatflows", admin, s.listChatflows},
 		{"POST /api/v1/chatflows", admin, s.createChatflow},
 		{"GET /api/v1/chatflows/{id}", admin, s.getChatflow},

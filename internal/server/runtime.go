@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"strings"
 
+	"github.com/floehq/floe/internal/blob"
 	"github.com/floehq/floe/internal/llm"
 	"github.com/floehq/floe/internal/store"
 )
@@ -29,8 +32,15 @@ func (c credentialResolver) Credential(ctx context.Context, id string) (map[stri
 	return c.s.decrypt(cred)
 }
 
-// historyReader serves memory nodes from the chat_message table.
-type historyReader struct{ db *store.DB }
+// historyReader serves memory nodes from the chat_message table. User
+// turns with image uploads get their images back (stored files read from
+// the blob store, URL images by URL), so vision models see them again on
+// later turns, as Flowise replays them.
+type historyReader struct {
+	db    *store.DB
+	blobs blob.Store // nil: no image replay
+	log   *slog.Logger
+}
 
 // History returns a session's messages, oldest first; limit > 0 keeps the
 // newest limit.
@@ -45,9 +55,42 @@ func (h historyReader) History(ctx context.Context, chatflowID, sessionID string
 		if m.Role == "userMessage" {
 			role = llm.RoleUser
 		}
-		out = append(out, llm.Message{Role: role, Content: m.Content})
+		msg := llm.Message{Role: role, Content: m.Content}
+		if role == llm.RoleUser && m.FileUploads != nil && h.blobs != nil {
+			msg.Images = h.images(ctx, chatflowID, m.ChatID, *m.FileUploads)
+		}
+		out = append(out, msg)
 	}
 	return out, nil
+}
+
+// images returns the image uploads of one stored user turn. A file that is
+// gone (deleted with its chat) is skipped with a log line.
+func (h historyReader) images(ctx context.Context, chatflowID, chatID, raw string) []llm.Image {
+	var items []fileUpload
+	if err := json.Unmarshal([]byte(raw), &items); err != nil {
+		return nil
+	}
+	var out []llm.Image
+	for _, it := range items {
+		if !strings.HasPrefix(it.Mime, "image/") {
+			continue
+		}
+		switch it.Type {
+		case uploadURL:
+			out = append(out, llm.Image{MIME: it.Mime, URL: it.Data})
+		case uploadStored:
+			data, err := h.blobs.ReadFile(ctx, blob.Key{ChatflowID: chatflowID, ChatID: chatID, Name: it.Name})
+			if err != nil {
+				if h.log != nil {
+					h.log.WarnContext(ctx, "replaying an image upload from history", "chatflow", chatflowID, "chatId", chatID, "file", it.Name, "err", err)
+				}
+				continue
+			}
+			out = append(out, llm.Image{MIME: it.Mime, Data: data})
+		}
+	}
+	return out
 }
 
 // variables returns the stored variables by name: static ones with their

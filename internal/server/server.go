@@ -14,6 +14,7 @@ import (
 	"github.com/floehq/floe/internal/credentials"
 	"github.com/floehq/floe/internal/engine"
 	"github.com/floehq/floe/internal/node"
+	"github.com/floehq/floe/internal/speechtotext"
 	"github.com/floehq/floe/internal/store"
 )
 
@@ -35,6 +36,9 @@ type Deps struct {
 	// Blobs stores uploaded files (nil: the store STORAGE_TYPE selects,
 	// see blob.Open).
 	Blobs blob.Store
+	// Transcriber runs speech to text for audio uploads; nil builds one
+	// over HTTPClient and the credential store.
+	Transcriber *speechtotext.Transcriber
 }
 
 // Server serves the API. It is safe for concurrent use.
@@ -50,6 +54,7 @@ type Server struct {
 	runs    *runs
 	plans   *planCache
 	blobs   blob.Store
+	stt     *speechtotext.Transcriber
 	limits  *limiter
 	engine  *engine.Engine
 	handler http.Handler
@@ -79,6 +84,11 @@ func New(d Deps) (*Server, error) {
 	hc := d.HTTPClient
 	if hc == nil {
 		hc = newVendorClient()
+	}
+	s.stt = d.Transcriber
+	if s.stt == nil {
+		s.stt = speechtotext.New(hc, credentialResolver{s})
+		s.stt.Logger = s.log
 	}
 	s.blobs = d.Blobs
 	if s.blobs == nil {

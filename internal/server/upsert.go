@@ -204,7 +204,7 @@ func (s *Server) upsertVector(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req := engine.Request{ChatflowID: cf.ID, ChatID: chatID, SessionID: chatID, Flow: f, Overrides: in.Overrides,
-		Permissions: apiCfg.Overrides, Vars: vars, Credentials: credentialResolver{s}, Stored: historyReader{s.db}}
+		Permissions: apiCfg.Overrides, Vars: vars, Credentials: credentialResolver{s}, Stored: historyReader{db: s.db}}
 	res, err := s.engine.Upsert(r.Context(), req, target)
 	if err != nil {
 		return upsertError(err, f)

@@ -10,14 +10,18 @@ import (
 type Turn struct {
 	Role    string // "userMessage" or "apiMessage"
 	Content string
+	// ChatID and FileUploads locate the turn's uploads (images replayed to
+	// vision models); FileUploads is nil when it has none.
+	ChatID      string
+	FileUploads *string
 }
 
 // ChatHistory returns a session's messages of a chatflow, oldest first,
-// reading only role and content (memory reads run on every prediction).
+// reading only what memory needs (memory reads run on every prediction).
 // limit > 0 keeps the newest limit messages. It is served by the
 // (chatflowid, sessionId, createdDate) index.
 func (db *DB) ChatHistory(ctx context.Context, chatflowID, sessionID string, limit int) ([]Turn, error) {
-	q := `SELECT role, content FROM chat_message WHERE chatflowid = ? AND "sessionId" = ? ORDER BY "createdDate" DESC, id DESC`
+	q := `SELECT role, content, "chatId", "fileUploads" FROM chat_message WHERE chatflowid = ? AND "sessionId" = ? ORDER BY "createdDate" DESC, id DESC`
 	q, args := db.limitOffset(q, []any{chatflowID, sessionID}, limit, 0)
 	rows, err := db.reader().query(ctx, q, args...)
 	if err != nil {
@@ -27,7 +31,7 @@ func (db *DB) ChatHistory(ctx context.Context, chatflowID, sessionID string, lim
 	var out []Turn
 	for rows.Next() {
 		var t Turn
-		if err := rows.Scan(&t.Role, &t.Content); err != nil {
+		if err := rows.Scan(&t.Role, &t.Content, &t.ChatID, &t.FileUploads); err != nil {
 			return nil, fmt.Errorf("reading chat history: %w", err)
 		}
 		out = append(out, t)

@@ -111,7 +111,7 @@ func (c *convChain) Run(ctx context.Context, in node.RunInput, emit node.Emitter
 	}
 	msgs = append(msgs, in.History...)
 	msgs = append(msgs, stored...)
-	msgs = append(msgs, llm.Message{Role: llm.RoleUser, Content: human})
+	msgs = append(msgs, llm.Message{Role: llm.RoleUser, Content: human, Images: in.Images})
 	text, usage, err := generate(ctx, c.model, msgs, emit)
 	out := node.RunOutput{Text: text, Usage: usage}
 	if err != nil {

@@ -147,6 +147,11 @@ func (c *chain) Run(ctx context.Context, in node.RunInput, emit node.Emitter) (n
 	if err != nil {
 		return node.RunOutput{}, err
 	}
+	// Image uploads go with the human message, as Flowise's LLM Chain
+	// adds them to its prompt.
+	if len(in.Images) > 0 && len(msgs) > 0 {
+		msgs[len(msgs)-1].Images = in.Images
+	}
 	if c.parser != nil {
 		emit = nil // a parsed answer is not streamed token by token
 	}
