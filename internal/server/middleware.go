@@ -151,6 +151,14 @@ func (c *headerCapture) WriteHeader(code int)        { c.status = code }
 // methods (405, with Allow) with Flowise's JSON error body.
 func (s *Server) jsonFallback(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// No route takes "." or ".." segments: refuse them rather than
+		// redirect to the cleaned path, so ids never smuggle traversal.
+		for seg := range strings.SplitSeq(r.URL.Path, "/") {
+			if seg == "." || seg == ".." {
+				writeError(w, r, s.log, errorf(http.StatusBadRequest, "invalid path %q: dot segments are not allowed", r.URL.Path))
+				return
+			}
+		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			mux.ServeHTTP(w, r)

@@ -267,8 +267,8 @@ func (s *Server) createAttachments(w http.ResponseWriter, r *http.Request) error
 	}
 	var files []upload
 	for _, fh := range headers {
-		if err := blob.CheckName(fh.Filename); err != nil {
-			return errorf(http.StatusBadRequest, "file %q: the name is not allowed: %v", fh.Filename, err)
+		if err := blob.CheckName(rawFileName(fh)); err != nil {
+			return errorf(http.StatusBadRequest, "file %q: the name is not allowed: %v", rawFileName(fh), err)
 		}
 		m := baseMIME(fh.Header.Get("Content-Type"))
 		if m == "" || m == "application/octet-stream" {
@@ -317,6 +317,18 @@ func (s *Server) createAttachments(w http.ResponseWriter, r *http.Request) error
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// rawFileName is the file name the client sent. mime/multipart keeps only
+// its last path element ("../x.txt" becomes "x.txt"); Floe refuses such
+// names instead of silently renaming them.
+func rawFileName(fh *multipart.FileHeader) string {
+	if _, params, err := mime.ParseMediaType(fh.Header.Get("Content-Disposition")); err == nil {
+		if n, ok := params["filename"]; ok {
+			return n
+		}
+	}
+	return fh.Filename
 }
 
 // readFormFile reads one multipart file.
