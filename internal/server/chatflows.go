@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -197,6 +198,9 @@ func (s *Server) deleteChatflow(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.db.DeleteChatFlow(r.Context(), cf.ID); err != nil {
 		return err
+	}
+	if err := s.blobs.DeleteChatflow(context.WithoutCancel(r.Context()), cf.ID); err != nil {
+		s.log.WarnContext(r.Context(), "deleting a chatflow's files", "chatflow", cf.ID, "err", err)
 	}
 	writeJSON(w, http.StatusOK, deleted())
 	return nil

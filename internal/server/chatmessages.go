@@ -2,6 +2,7 @@ package server
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/floehq/floe/internal/blob"
 	"github.com/floehq/floe/internal/store"
 )
 
@@ -327,6 +329,7 @@ func (s *Server) deleteChatMessages(w http.ResponseWriter, r *http.Request) erro
 		if err != nil {
 			return err
 		}
+		s.deleteChatUploads(ctx, cf.ID, mq.filter.ChatID)
 		writeJSON(w, http.StatusOK, deleteResult{Raw: []any{}, Affected: int(n)})
 		return nil
 	}
@@ -368,8 +371,27 @@ func (s *Server) deleteChatMessages(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	chats := map[string]bool{}
+	for _, m := range msgs {
+		if !chats[m.ChatID] {
+			chats[m.ChatID] = true
+			s.deleteChatUploads(ctx, cf.ID, m.ChatID)
+		}
+	}
 	writeJSON(w, http.StatusOK, deleteResult{Raw: []any{}, Affected: int(n)})
 	return nil
+}
+
+// deleteChatUploads removes the files uploaded in a chat whose messages
+// were deleted, as Flowise does. The messages are gone already, so a
+// storage failure is logged, not returned.
+func (s *Server) deleteChatUploads(ctx context.Context, chatflowID, chatID string) {
+	if blob.CheckChatID(chatID) != nil {
+		return // never stored: uploads need a storable chat id
+	}
+	if err := s.blobs.DeleteChat(context.WithoutCancel(ctx), chatflowID, chatID); err != nil {
+		s.log.WarnContext(ctx, "deleting a chat's uploads", "chatflow", chatflowID, "chatId", chatID, "err", err)
+	}
 }
 
 // memoryLabel is the memory node label to clear: as in Flowise, memoryType

@@ -573,3 +573,24 @@ func TestUploadCapabilities(t *testing.T) {
 	}
 	checkError(t, e.do(req{method: "POST", path: "/api/v1/text-to-speech/generate", body: map[string]any{"text": "hi"}}), http.StatusNotImplemented, "Text to speech")
 }
+
+// Deleting a chat's messages deletes its uploads (only that chat's), and
+// deleting the chatflow deletes all of its files.
+func TestDeletingRemovesUploads(t *testing.T) {
+	e, _, root := uploadEnv(t, nil, nil)
+	fake := llmtest.NewProvider(t)
+	cfg := `{"fullFileUpload":{"status":true,"allowedUploadFileTypes":"text/plain"}}`
+	id := e.openAIConversation(fake, map[string]any{"chatbotConfig": cfg})
+	for _, chat := range []string{"chat-a", "chat-b"} {
+		e.mustOK(e.attach(id, chat, map[string][2]string{"n.txt": {"text/plain", "x"}}), nil)
+		e.mustOK(e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"question": "q", "chatId": chat}}), nil)
+	}
+	e.mustOK(e.loopback("DELETE", "/api/v1/chatmessage/"+id+"?chatId=chat-a", nil), nil)
+	if got := filesUnder(t, root); len(got) != 1 || got[0] != id+"/chat-b/n.txt" {
+		t.Errorf("after deleting chat-a's messages: %v", got)
+	}
+	e.mustOK(e.loopback("DELETE", "/api/v1/chatflows/"+id, nil), nil)
+	if got := filesUnder(t, root); len(got) != 0 {
+		t.Errorf("after deleting the chatflow: %v", got)
+	}
+}
