@@ -380,10 +380,16 @@ func TestFullFileUploads(t *testing.T) {
 	checkError(t, e.attach(off, "c1", map[string][2]string{"notes.txt": {"text/plain", "x"}}), http.StatusForbidden, "not enabled")
 
 	// The text goes before the question for the model; the stored question is bare.
+	notes := ""
+	for _, a := range got {
+		if a.Name == "notes.txt" {
+			notes = a.Content
+		}
+	}
 	fake.Reset()
 	var out predictionOut
 	e.mustOK(e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"question": "What is the vault code?", "chatId": "full-chat",
-		"uploads": []map[string]any{{"type": "file:full", "name": "notes.txt", "mime": "text/plain", "data": got[0].Content}}}}), &out)
+		"uploads": []map[string]any{{"type": "file:full", "name": "notes.txt", "mime": "text/plain", "data": notes}}}}), &out)
 	body := mustJSONString(fake.Requests()[0].Body)
 	if !strings.Contains(body, `\u003cdoc name='notes.txt'\u003e`) && !strings.Contains(body, "<doc name='notes.txt'>") {
 		t.Errorf("the model did not get the file text framed as <doc>: %.500s", body)
@@ -454,6 +460,7 @@ func TestUploadPathSafety(t *testing.T) {
 	fake := llmtest.NewProvider(t)
 	cfg := `{"fullFileUpload":{"status":true,"allowedUploadFileTypes":"text/plain"}}`
 	id := e.openAIConversation(fake, map[string]any{"chatbotConfig": cfg})
+	rag := e.localQnA(fake, t.TempDir())
 	if err := os.WriteFile(filepath.Join(parent, "secret.txt"), []byte("top secret"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -482,6 +489,9 @@ func TestUploadPathSafety(t *testing.T) {
 		calls = append(calls,
 			call{"get-upload-file name " + n, get(id, "chat-1", n)},
 			call{"attachments name " + n, func() resp { return e.attach(id, "chat-1", map[string][2]string{n: {"text/plain", "x"}}) }},
+			call{"vector upsert name " + n, func() resp {
+				return e.upsertMultipart(rag, map[string]string{n: "some text"}, nil)
+			}},
 			call{"prediction upload name " + n, func() resp {
 				return e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"question": "q", "chatId": "chat-1",
 					"uploads": []map[string]any{{"type": "file", "name": n, "mime": "text/plain", "data": dataURL("text/plain", []byte("x"))}}}})

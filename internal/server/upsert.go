@@ -105,9 +105,9 @@ func readUpsert(r *http.Request, maxBytes int64) (*upsertInput, error) {
 			return nil, errorf(http.StatusBadRequest, "file field %q: upload files in the \"files\" field", field)
 		}
 		for _, fh := range headers {
-			name := filepath.Base(fh.Filename)
+			name := rawFileName(fh)
 			if err := blob.CheckName(name); err != nil {
-				return nil, errorf(http.StatusBadRequest, "file %q: %v", fh.Filename, err)
+				return nil, errorf(http.StatusBadRequest, "file %q: %v", name, err)
 			}
 			if _, ok := upsertFileKeys[strings.ToLower(filepath.Ext(name))]; !ok {
 				return nil, errorf(http.StatusUnsupportedMediaType, "file %q: unsupported file type %q (supported: %s)", name, filepath.Ext(name), supportedExts())
