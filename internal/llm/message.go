@@ -40,8 +40,10 @@ type Image struct {
 	Data []byte `json:"-"`
 	// URL is an http(s) URL of the image when Data is nil.
 	URL string `json:"url,omitempty"`
-	// Detail is OpenAI's image detail ("auto", "low", "high"), Flowise's
-	// imageResolution input; "" means auto.
+	// Detail is OpenAI's image detail ("auto", "low", "high"); "" sends
+	// none, which OpenAI reads as auto. Flowise 3.0's imageResolution input
+	// set it; Flowise 3.1 dropped that input, so Floe's nodes leave it
+	// empty. Vendors without the notion ignore it.
 	Detail string `json:"detail,omitempty"`
 }
 

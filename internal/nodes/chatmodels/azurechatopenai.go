@@ -21,6 +21,9 @@ import (
 // in the api-key header. As in Flowise, credential fields that are empty
 // fall back to the AZURE_OPENAI_API_KEY, AZURE_OPENAI_API_INSTANCE_NAME,
 // AZURE_OPENAI_API_DEPLOYMENT_NAME and AZURE_OPENAI_API_VERSION variables.
+// With Allow Image Uploads on, the images of user turns are sent as
+// image_url parts (URL images as URLs, for the vendor to fetch); with it
+// off they are dropped.
 var azureChatOpenAI = node.Definition{
 	Spec: node.Spec{
 		Label:       "Azure OpenAI",
@@ -69,6 +72,10 @@ var azureChatOpenAI = node.Definition{
 func initAzureChatOpenAI(ctx context.Context, data *node.Data, rt *node.Runtime) (any, error) {
 	const name = "azureChatOpenAI"
 	in, err := readOpenAIInputs(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	im, err := imagesInput(data, rt, name)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -134,5 +141,5 @@ func initAzureChatOpenAI(ctx context.Context, data *node.Data, rt *node.Runtime)
 	if isReasoningModelOpenAI(model) {
 		cfg.Temperature, cfg.OmitStop, cfg.ReasoningEffort = nil, true, effort
 	}
-	return newOpenAI(cfg)
+	return newOpenAI(cfg, im)
 }

@@ -3,6 +3,7 @@ package chatmodels
 import (
 	"cmp"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"iter"
 	"math"
@@ -32,6 +33,9 @@ var adaptiveModels = []any{"claude-opus-4-7", "claude-opus-4-6", "claude-sonnet-
 // chatAnthropic mirrors Flowise's ChatAnthropic node
 // (nodes/chatmodels/ChatAnthropic): Anthropic's Messages API. Flowise has no
 // base URL input; ANTHROPIC_BASE_URL overrides https://api.anthropic.com.
+// With Allow Image Uploads on, the images of user turns are sent as image
+// blocks (base64 sources for uploads, url sources for URL images, which
+// Anthropic fetches); with it off they are dropped.
 var chatAnthropic = node.Definition{
 	Spec: node.Spec{
 		Label:       "Anthropic Claude",
@@ -144,6 +148,10 @@ func initChatAnthropic(ctx context.Context, data *node.Data, rt *node.Runtime) (
 	if err != nil {
 		return wrap(err)
 	}
+	im, err := imagesInput(data, rt, name)
+	if err != nil {
+		return wrap(err)
+	}
 	key, err := node.CredentialParam(ctx, data, rt, "anthropicApiKey")
 	if err != nil {
 		return wrap(err)
@@ -177,7 +185,7 @@ func initChatAnthropic(ctx context.Context, data *node.Data, rt *node.Runtime) (
 		option.WithHTTPClient(rt.Client()),
 		option.WithAPIKey(key),
 	)
-	return &anthropicChat{svc: client.Messages, params: p, streaming: streaming}, nil
+	return &anthropicChat{svc: client.Messages, params: p, streaming: streaming, images: im}, nil
 }
 
 // defaultAnthropicMaxTokens is the max_tokens LangChain's ChatAnthropic
@@ -214,13 +222,14 @@ type anthropicChat struct {
 	// the conversation.
 	params    anthropic.MessageNewParams
 	streaming bool
+	images    images
 }
 
 // Stream sends req and yields the text of the answer (thinking blocks are
 // left out) and then its usage; see [llm.ChatModel].
 func (m *anthropicChat) Stream(ctx context.Context, req llm.ChatRequest) iter.Seq2[llm.Chunk, error] {
 	return func(yield func(llm.Chunk, error) bool) {
-		p, err := m.request(req)
+		p, err := m.request(ctx, req)
 		if err != nil {
 			yield(llm.Chunk{}, fmt.Errorf("chatAnthropic: %w", err))
 			return
@@ -276,18 +285,28 @@ func (m *anthropicChat) Stream(ctx context.Context, req llm.ChatRequest) iter.Se
 }
 
 // request adds req's conversation to the configured params: system messages
-// become the top-level system prompt.
-func (m *anthropicChat) request(req llm.ChatRequest) (anthropic.MessageNewParams, error) {
+// become the top-level system prompt, and the images of user turns (when
+// they are allowed) image blocks.
+func (m *anthropicChat) request(ctx context.Context, req llm.ChatRequest) (anthropic.MessageNewParams, error) {
 	p := m.params
 	if len(req.Messages) == 0 {
 		return p, fmt.Errorf("no messages")
 	}
+	withImages := m.images.use(ctx, req)
 	for i, msg := range req.Messages {
 		switch msg.Role {
 		case llm.RoleSystem:
 			p.System = append(p.System, anthropic.TextBlockParam{Text: msg.Content})
 		case llm.RoleUser:
-			p.Messages = append(p.Messages, anthropic.NewUserMessage(anthropic.NewTextBlock(msg.Content)))
+			if !withImages || len(msg.Images) == 0 {
+				p.Messages = append(p.Messages, anthropic.NewUserMessage(anthropic.NewTextBlock(msg.Content)))
+				break
+			}
+			blocks, err := m.userBlocks(ctx, msg)
+			if err != nil {
+				return p, fmt.Errorf("message %d: %w", i, err)
+			}
+			p.Messages = append(p.Messages, anthropic.NewUserMessage(blocks...))
 		case llm.RoleAssistant:
 			p.Messages = append(p.Messages, anthropic.NewAssistantMessage(anthropic.NewTextBlock(msg.Content)))
 		default:
@@ -298,6 +317,31 @@ func (m *anthropicChat) request(req llm.ChatRequest) (anthropic.MessageNewParams
 		p.StopSequences = req.Stop
 	}
 	return p, nil
+}
+
+// userBlocks returns the content of a user turn with images: its text
+// (left out when empty, which Anthropic refuses), then an image block per
+// image, the order in which Flowise's history replay and conversation chain
+// send them. Uploads become base64 sources (with the type sniffed when
+// missing); URL images become url sources, which Anthropic fetches.
+func (m *anthropicChat) userBlocks(ctx context.Context, msg llm.Message) ([]anthropic.ContentBlockParamUnion, error) {
+	blocks := make([]anthropic.ContentBlockParamUnion, 0, 1+len(msg.Images))
+	if msg.Content != "" {
+		blocks = append(blocks, anthropic.NewTextBlock(msg.Content))
+	}
+	for j, img := range msg.Images {
+		if img.Data == nil && img.URL != "" {
+			blocks = append(blocks, anthropic.NewImageBlock(anthropic.URLImageSourceParam{URL: img.URL}))
+			continue
+		}
+		// With Data set (or neither set, an error) load fetches nothing.
+		data, mediaType, err := m.images.load(ctx, img)
+		if err != nil {
+			return nil, fmt.Errorf("image %d: %w", j, err)
+		}
+		blocks = append(blocks, anthropic.NewImageBlockBase64(mediaType, base64.StdEncoding.EncodeToString(data)))
+	}
+	return blocks, nil
 }
 
 var _ llm.ChatModel = (*anthropicChat)(nil)

@@ -15,6 +15,8 @@ const inThinking = "thinking"
 // whose component name is "chatDeepseek": DeepSeek's OpenAI-compatible API.
 // Flowise has no base URL input; DEEPSEEK_BASE_URL overrides
 // https://api.deepseek.com.
+// Flowise gives it no Allow Image Uploads input, so image uploads are
+// dropped.
 var chatDeepseek = node.Definition{
 	Spec: node.Spec{
 		Label:       "Deepseek",
@@ -99,5 +101,5 @@ func initChatDeepseek(ctx context.Context, data *node.Data, rt *node.Runtime) (a
 	if thinking {
 		cfg.Extra = map[string]any{"thinking": map[string]any{"type": "enabled"}}
 	}
-	return newOpenAI(cfg)
+	return newOpenAI(cfg, noImageInput(rt, name))
 }

@@ -176,7 +176,7 @@ func initChatGoogleGenerativeAI(ctx context.Context, data *node.Data, rt *node.R
 	if err != nil {
 		return wrap(err)
 	}
-	allowImages, err := data.Bool(inAllowImageUploads, false)
+	im, err := imagesInput(data, rt, name)
 	if err != nil {
 		return wrap(err)
 	}
@@ -197,7 +197,7 @@ func initChatGoogleGenerativeAI(ctx context.Context, data *node.Data, rt *node.R
 		config:    cfg,
 		safety:    safety,
 		streaming: streaming,
-		images:    images{node: name, allow: allowImages, client: safeClient(rt), log: rt.Log()},
+		images:    im,
 	}, nil
 }
 

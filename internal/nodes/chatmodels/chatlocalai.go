@@ -15,6 +15,8 @@ const inLocalAIBasePath = "basePath"
 // a LocalAI server's OpenAI-compatible API. The base URL is the Base Path
 // input, else LOCALAI_BASE_URL, else http://localhost:8080/v1 (Flowise
 // itself has no default). As in Flowise, "sk-" stands in for a missing key.
+// Flowise gives it no Allow Image Uploads input, so image uploads are
+// dropped.
 var chatLocalAI = node.Definition{
 	Spec: node.Spec{
 		Label:       "LocalAI",
@@ -69,5 +71,5 @@ func initChatLocalAI(ctx context.Context, data *node.Data, rt *node.Runtime) (an
 		MaxTokens:    in.maxTokens,
 		Streaming:    in.streaming,
 		IncludeUsage: true,
-	})
+	}, noImageInput(rt, name))
 }

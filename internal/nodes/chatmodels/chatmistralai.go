@@ -24,6 +24,8 @@ const (
 // input, else MISTRAL_BASE_URL, else https://api.mistral.ai; "/v1" is
 // appended unless it is already there. Mistral reports usage on its last
 // streamed chunk by itself and rejects stream_options, so none is sent.
+// Flowise gives it no Allow Image Uploads input, so image uploads are
+// dropped.
 var chatMistralAI = node.Definition{
 	Spec: node.Spec{
 		Label:       "MistralAI",
@@ -139,5 +141,5 @@ func initChatMistralAI(ctx context.Context, data *node.Data, rt *node.Runtime) (
 		MaxTokens:   maxTokens,
 		Streaming:   in.streaming,
 		Extra:       extra,
-	})
+	}, noImageInput(rt, name))
 }

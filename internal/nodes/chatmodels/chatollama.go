@@ -194,7 +194,7 @@ func initChatOllama(ctx context.Context, data *node.Data, rt *node.Runtime) (any
 		return wrap(err)
 	}
 	req.Stream = &streaming
-	allowImages, err := data.Bool(inAllowImageUploads, false)
+	im, err := imagesInput(data, rt, name)
 	if err != nil {
 		return wrap(err)
 	}
@@ -205,7 +205,7 @@ func initChatOllama(ctx context.Context, data *node.Data, rt *node.Runtime) (any
 	return &ollamaChat{
 		client: &ollama.Client{BaseURL: base, APIKey: key, HTTP: rt.Client()},
 		req:    req,
-		images: images{node: name, allow: allowImages, client: safeClient(rt), log: rt.Log()},
+		images: im,
 	}, nil
 }
 

@@ -46,6 +46,9 @@ var reasoningParam = node.Param{
 
 // chatOpenAI mirrors Flowise's ChatOpenAI node (nodes/chatmodels/ChatOpenAI):
 // OpenAI's chat completions API.
+// With Allow Image Uploads on, the images of user turns are sent as
+// image_url parts (URL images as URLs, for the vendor to fetch); with it
+// off they are dropped.
 var chatOpenAI = node.Definition{
 	Spec: node.Spec{
 		Label:       "OpenAI",
@@ -107,6 +110,10 @@ func initChatOpenAI(ctx context.Context, data *node.Data, rt *node.Runtime) (any
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	im, err := imagesInput(data, rt, name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	strs, err := readStrings(data, inModelName, inReasoningEffort, inBasepath)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -138,5 +145,5 @@ func initChatOpenAI(ctx context.Context, data *node.Data, rt *node.Runtime) (any
 	if isReasoningModelOpenAI(model) {
 		cfg.Temperature, cfg.OmitStop, cfg.ReasoningEffort = nil, true, effort
 	}
-	return newOpenAI(cfg)
+	return newOpenAI(cfg, im)
 }

@@ -11,6 +11,8 @@ import (
 // chatOpenAICustom mirrors Flowise's ChatOpenAICustom node
 // (nodes/chatmodels/ChatOpenAICustom): a custom or fine-tuned model on any
 // OpenAI-compatible chat completions endpoint.
+// Flowise gives it no Allow Image Uploads input, so image uploads are
+// dropped.
 var chatOpenAICustom = node.Definition{
 	Spec: node.Spec{
 		Label:       "OpenAI Custom Model",
@@ -69,5 +71,5 @@ func initChatOpenAICustom(ctx context.Context, data *node.Data, rt *node.Runtime
 		MaxTokens:        in.maxTokens,
 		Streaming:        in.streaming,
 		IncludeUsage:     true,
-	})
+	}, noImageInput(rt, name))
 }

@@ -12,6 +12,9 @@ import (
 // (nodes/chatmodels/ChatOpenRouter): OpenRouter's OpenAI-compatible API.
 // The base URL is the Base Path input (which the UI pre-fills), else
 // OPENROUTER_BASE_URL, else https://openrouter.ai/api/v1.
+// With Allow Image Uploads on, the images of user turns are sent as
+// image_url parts (URL images as URLs, for the vendor to fetch); with it
+// off they are dropped.
 var chatOpenRouter = node.Definition{
 	Spec: node.Spec{
 		Label:       "OpenRouter",
@@ -47,6 +50,10 @@ func initChatOpenRouter(ctx context.Context, data *node.Data, rt *node.Runtime) 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	im, err := imagesInput(data, rt, name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	strs, err := readStrings(data, inModelName, inBasepath)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -71,5 +78,5 @@ func initChatOpenRouter(ctx context.Context, data *node.Data, rt *node.Runtime) 
 		MaxTokens:        in.maxTokens,
 		Streaming:        in.streaming,
 		IncludeUsage:     true,
-	})
+	}, im)
 }

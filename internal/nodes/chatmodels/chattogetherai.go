@@ -12,6 +12,8 @@ import (
 // (nodes/chatmodels/ChatTogetherAI): Together AI's OpenAI-compatible API.
 // Flowise has no base URL input; TOGETHER_BASE_URL overrides
 // https://api.together.xyz/v1.
+// Flowise gives it no Allow Image Uploads input, so image uploads are
+// dropped.
 var chatTogetherAI = node.Definition{
 	Spec: node.Spec{
 		Label:       "TogetherAI",
@@ -63,5 +65,5 @@ func initChatTogetherAI(ctx context.Context, data *node.Data, rt *node.Runtime) 
 		Temperature:  in.temperature,
 		Streaming:    in.streaming,
 		IncludeUsage: true,
-	})
+	}, noImageInput(rt, name))
 }

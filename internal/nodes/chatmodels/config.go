@@ -3,6 +3,7 @@ package chatmodels
 import (
 	"context"
 	"fmt"
+	"iter"
 	"os"
 	"strings"
 	"time"
@@ -166,14 +167,34 @@ func headers(data *node.Data, name string) (map[string]string, error) {
 	return out, nil
 }
 
-// newOpenAI builds the chat model of an OpenAI-compatible node. It returns
-// a nil interface on error, never a typed nil.
-func newOpenAI(cfg openai.Config) (any, error) {
+// newOpenAI builds the chat model of an OpenAI-compatible node, which
+// sends the images of user turns only when im allows them. It returns a
+// nil interface on error, never a typed nil.
+func newOpenAI(cfg openai.Config, im images) (any, error) {
 	m, err := openai.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	return m, nil
+	return &openAIChat{model: m, images: im}, nil
+}
+
+// openAIChat is the instance of the OpenAI-compatible nodes: the provider's
+// chat model behind the node's image policy. It is safe for concurrent use.
+type openAIChat struct {
+	model  *openai.ChatModel
+	images images
+}
+
+// Stream sends req, without its images unless the node allows them, and
+// yields the answer; see [openai.ChatModel.Stream].
+func (m *openAIChat) Stream(ctx context.Context, req llm.ChatRequest) iter.Seq2[llm.Chunk, error] {
+	return func(yield func(llm.Chunk, error) bool) {
+		for c, err := range m.model.Stream(ctx, m.images.filter(ctx, req)) {
+			if !yield(c, err) {
+				return
+			}
+		}
+	}
 }
 
 // callError turns a vendor call error into the error a Stream yields:
@@ -219,3 +240,5 @@ func isReasoningModelOpenAI(name string) bool {
 	}
 	return false
 }
+
+var _ llm.ChatModel = (*openAIChat)(nil)

@@ -11,6 +11,8 @@ import (
 // groqChat mirrors Flowise's Groq node (nodes/chatmodels/Groq): Groq's
 // OpenAI-compatible API. Flowise has no base URL input; GROQ_BASE_URL
 // overrides https://api.groq.com/openai/v1.
+// Flowise gives it no Allow Image Uploads input, so image uploads are
+// dropped.
 var groqChat = node.Definition{
 	Spec: node.Spec{
 		Label:       "Groq",
@@ -59,5 +61,5 @@ func initGroqChat(ctx context.Context, data *node.Data, rt *node.Runtime) (any, 
 		MaxTokens:    in.maxTokens,
 		Streaming:    in.streaming,
 		IncludeUsage: true,
-	})
+	}, noImageInput(rt, name))
 }

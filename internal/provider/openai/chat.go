@@ -7,6 +7,7 @@ package openai
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -132,6 +133,12 @@ func New(cfg Config) (*ChatModel, error) {
 // Stream sends req and yields the answer; see [llm.ChatModel]. A streamed
 // call yields each text delta as it arrives and, when the vendor reports
 // usage, a last chunk with empty Content and the Usage.
+//
+// A user turn without images is sent with plain string content; one with
+// images is sent as content parts, the text then an image_url part per
+// image. Images on other turns are never sent. Stream sends every image it
+// is given: callers that must not send them (a node whose Allow Image
+// Uploads is off) remove them first.
 func (m *ChatModel) Stream(ctx context.Context, req llm.ChatRequest) iter.Seq2[llm.Chunk, error] {
 	return func(yield func(llm.Chunk, error) bool) {
 		params, opts, err := m.params(req)
@@ -208,7 +215,15 @@ func (m *ChatModel) params(req llm.ChatRequest) (oai.ChatCompletionNewParams, []
 		case llm.RoleSystem:
 			p.Messages = append(p.Messages, oai.SystemMessage(msg.Content))
 		case llm.RoleUser:
-			p.Messages = append(p.Messages, oai.UserMessage(msg.Content))
+			if len(msg.Images) == 0 {
+				p.Messages = append(p.Messages, oai.UserMessage(msg.Content))
+				break
+			}
+			parts, err := userParts(msg)
+			if err != nil {
+				return p, nil, fmt.Errorf("message %d: %w", i, err)
+			}
+			p.Messages = append(p.Messages, oai.UserMessage(parts))
 		case llm.RoleAssistant:
 			p.Messages = append(p.Messages, oai.AssistantMessage(msg.Content))
 		default:
@@ -252,6 +267,43 @@ func (m *ChatModel) params(req llm.ChatRequest) (oai.ChatCompletionNewParams, []
 		opts = append(opts, option.WithJSONSet(k, v))
 	}
 	return p, opts, nil
+}
+
+// userParts returns the content parts of a user turn with images: its text
+// (left out when empty), then one image_url part per image, the order in
+// which Flowise's history replay and conversation chain send them. Data
+// images become data URLs; URL images are passed as they are, for the
+// vendor to fetch. Detail is sent when set.
+func userParts(msg llm.Message) ([]oai.ChatCompletionContentPartUnionParam, error) {
+	parts := make([]oai.ChatCompletionContentPartUnionParam, 0, 1+len(msg.Images))
+	if msg.Content != "" {
+		parts = append(parts, oai.TextContentPart(msg.Content))
+	}
+	for j, img := range msg.Images {
+		u, err := imageURL(img)
+		if err != nil {
+			return nil, fmt.Errorf("image %d: %w", j, err)
+		}
+		parts = append(parts, oai.ImageContentPart(oai.ChatCompletionContentPartImageImageURLParam{URL: u, Detail: img.Detail}))
+	}
+	return parts, nil
+}
+
+// imageURL is the url of img's image_url part: a data URL of its bytes, or
+// its URL when it has no bytes. Bytes without a media type (or typed
+// application/octet-stream) get the type sniffed from them.
+func imageURL(img llm.Image) (string, error) {
+	if img.Data == nil {
+		if img.URL == "" {
+			return "", errors.New("image has neither data nor URL")
+		}
+		return img.URL, nil
+	}
+	mediaType := img.MIME
+	if mediaType == "" || mediaType == "application/octet-stream" {
+		mediaType = http.DetectContentType(img.Data)
+	}
+	return "data:" + mediaType + ";base64," + base64.StdEncoding.EncodeToString(img.Data), nil
 }
 
 // fail turns a call error into the error Stream yields: ctx.Err() when the

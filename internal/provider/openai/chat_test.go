@@ -3,6 +3,7 @@ package openai
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -210,6 +211,95 @@ func TestChatModelStream(t *testing.T) {
 				t.Errorf("usage (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestChatModelImages(t *testing.T) {
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	pngURL := "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+	text := func(s string) any { return map[string]any{"type": "text", "text": s} }
+	image := func(url, detail string) any {
+		iu := map[string]any{"url": url}
+		if detail != "" {
+			iu["detail"] = detail
+		}
+		return map[string]any{"type": "image_url", "image_url": iu}
+	}
+	tests := []struct {
+		name    string
+		msgs    []llm.Message
+		want    []any
+		wantErr string
+	}{
+		{
+			name: "data image after the text, as a data URL",
+			msgs: []llm.Message{{Role: llm.RoleUser, Content: "What is this?", Images: []llm.Image{{MIME: "image/png", Data: png}}}},
+			want: []any{map[string]any{"role": "user", "content": []any{text("What is this?"), image(pngURL, "")}}},
+		},
+		{
+			name: "untyped data sniffed, URL passed through, detail sent",
+			msgs: []llm.Message{{Role: llm.RoleUser, Content: "Compare", Images: []llm.Image{
+				{Data: png, Detail: "low"},
+				{MIME: "image/jpeg", URL: "https://example.com/cat.jpg", Detail: "high"},
+				{MIME: "image/webp", URL: "https://example.com/dog.webp", Detail: "auto"},
+			}}},
+			want: []any{map[string]any{"role": "user", "content": []any{
+				text("Compare"), image(pngURL, "low"), image("https://example.com/cat.jpg", "high"), image("https://example.com/dog.webp", "auto"),
+			}}},
+		},
+		{
+			name: "images only: no empty text part",
+			msgs: []llm.Message{{Role: llm.RoleUser, Images: []llm.Image{{MIME: "image/png", Data: png}}}},
+			want: []any{map[string]any{"role": "user", "content": []any{image(pngURL, "")}}},
+		},
+		{
+			name: "history: images on an earlier turn only, none on other roles",
+			msgs: []llm.Message{
+				{Role: llm.RoleSystem, Content: "Be brief.", Images: []llm.Image{{MIME: "image/png", Data: png}}},
+				{Role: llm.RoleUser, Content: "What is this?", Images: []llm.Image{{MIME: "image/png", Data: png}}},
+				{Role: llm.RoleAssistant, Content: "A cat.", Images: []llm.Image{{MIME: "image/png", Data: png}}},
+				{Role: llm.RoleUser, Content: "Sure?"},
+			},
+			want: []any{
+				map[string]any{"role": "system", "content": "Be brief."},
+				map[string]any{"role": "user", "content": []any{text("What is this?"), image(pngURL, "")}},
+				map[string]any{"role": "assistant", "content": "A cat."},
+				map[string]any{"role": "user", "content": "Sure?"},
+			},
+		},
+		{
+			name:    "image with neither data nor URL",
+			msgs:    []llm.Message{{Role: llm.RoleUser, Content: "x"}, {Role: llm.RoleUser, Content: "y", Images: []llm.Image{{MIME: "image/png"}}}},
+			wantErr: "testNode: message 1: image 0: image has neither data nor URL",
+		},
+	}
+	for _, tc := range tests {
+		for _, streaming := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/streaming=%v", tc.name, streaming), func(t *testing.T) {
+				f := newFake(t)
+				m, err := New(Config{Node: "testNode", Provider: "openai", BaseURL: f.srv.URL, HTTPClient: f.srv.Client(), Model: "gpt-4o", Streaming: streaming})
+				if err != nil {
+					t.Fatalf("New: %v", err)
+				}
+				text, _, err := llm.Collect(m.Stream(t.Context(), llm.ChatRequest{Messages: tc.msgs}))
+				if tc.wantErr != "" {
+					if err == nil || err.Error() != tc.wantErr {
+						t.Errorf("Stream error = %v, want %q", err, tc.wantErr)
+					}
+					if len(f.got) != 0 {
+						t.Errorf("the server was called despite the image error")
+					}
+					return
+				}
+				if err != nil || text != "Hello there!" {
+					t.Fatalf("Stream = %q, %v; want the fixture's answer", text, err)
+				}
+				got := <-f.got
+				if diff := cmp.Diff(tc.want, got.body["messages"]); diff != "" {
+					t.Errorf("messages (-want +got):\n%s", diff)
+				}
+			})
+		}
 	}
 }
 
