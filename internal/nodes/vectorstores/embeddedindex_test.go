@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"math"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -445,5 +447,60 @@ func TestEmbeddedAddDocumentsAtomic(t *testing.T) {
 	hits, err := s.SimilaritySearch(t.Context(), "q", 10, nil)
 	if err != nil || len(hits) != 1 {
 		t.Errorf("after a cancelled upsert: %d hits, err %v; want 1", len(hits), err)
+	}
+}
+
+// rssAnonKB reads the process's anonymous resident memory (Linux).
+func rssAnonKB(t *testing.T) int {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc/self/status: %v", err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(l, "RssAnon:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			return n
+		}
+	}
+	t.Skip("no RssAnon in /proc/self/status")
+	return 0
+}
+
+// Many small upserts, each through a fresh node instance as the Vector
+// Upsert API makes them, must not grow the process beyond SQLite's
+// bounded page cache (a rollback journal with 64 KiB pages leaked
+// ~140 KB per upsert inside SQLite).
+func TestEmbeddedSmallUpsertsKeepMemoryFlat(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	emb := &fixedEmbedder{vecs: gaussianVecs(r, 64, 1536)}
+	m := &memo{}
+	dir := t.TempDir()
+	upsert := func(i int) {
+		d := &node.Data{ID: "embeddedVectorStore_0", Inputs: map[string]any{"embeddings": emb, "collectionName": "flat"},
+			Outputs: map[string]any{"output": "vectorStore"}}
+		inst, err := embeddedVectorStore.Init(t.Context(), d, &node.Runtime{DataDir: dir, Memo: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		docs := make([]llm.Document, 20)
+		ids := make([]string, 20)
+		for j := range docs {
+			docs[j] = llm.Document{PageContent: "chunk", Metadata: map[string]any{"source": "a.txt"}}
+			ids[j] = fmt.Sprint(i, "-", j)
+		}
+		if _, err := inst.(llm.VectorStore).AddDocuments(t.Context(), docs, ids); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 300 {
+		upsert(i)
+	}
+	before := rssAnonKB(t)
+	for i := 300; i < 1500; i++ {
+		upsert(i)
+	}
+	if grew := rssAnonKB(t) - before; grew > 40<<10 {
+		t.Errorf("1,200 small upserts grew anonymous memory by %d MB, want < 40 MB", grew>>10)
 	}
 }
