@@ -3,6 +3,8 @@ package vectorstores
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"path/filepath"
 
 	"github.com/floehq/floe/internal/node"
@@ -13,8 +15,17 @@ const (
 	inFilter         = "filter"
 )
 
-// embeddedFile is the embedded store's database, in the data directory.
-const embeddedFile = "vectors.sqlite"
+// embeddedDir holds the embedded store's files under the data directory:
+// one SQLite file per collection, so an upsert's write transaction (which
+// spans its embedding calls) never makes another collection's upsert wait.
+const embeddedDir = "vectors"
+
+// collectionFile names a collection's file after a hash of its name (any
+// string a flow gives, never a path).
+func collectionFile(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return hex.EncodeToString(sum[:12]) + ".sqlite"
+}
 
 // embeddedVectorStore is Floe's default persistent store, for flows that
 // do not need an external database: documents and vectors in SQLite in the
@@ -79,7 +90,7 @@ func initEmbeddedVectorStore(ctx context.Context, data *node.Data, rt *node.Runt
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(rt.DataDir, embeddedFile)
+	path := filepath.Join(rt.DataDir, embeddedDir, collectionFile(name))
 	idx, err := embeddedIndex(rt, path, name)
 	if err != nil {
 		return nil, err

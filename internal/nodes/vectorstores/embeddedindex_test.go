@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fmt"
@@ -502,5 +503,63 @@ func TestEmbeddedSmallUpsertsKeepMemoryFlat(t *testing.T) {
 	}
 	if grew := rssAnonKB(t) - before; grew > 40<<10 {
 		t.Errorf("1,200 small upserts grew anonymous memory by %d MB, want < 40 MB", grew>>10)
+	}
+}
+
+// blockingEmbedder waits for release before answering its second call.
+type blockingEmbedder struct {
+	inner   llm.Embedder
+	calls   atomic.Int32
+	started chan struct{}
+	release chan struct{}
+}
+
+func (e *blockingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	if e.calls.Add(1) == 2 {
+		close(e.started)
+		select {
+		case <-e.release:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	return e.inner.Embed(ctx, texts)
+}
+
+// A large upsert holds its collection's write transaction while it embeds;
+// an upsert into another collection meanwhile is not kept waiting.
+func TestEmbeddedCollectionsDoNotBlockEachOther(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	base := &fixedEmbedder{vecs: gaussianVecs(r, 64, 16)}
+	dir, m := t.TempDir(), &memo{}
+	open := func(collection string, emb llm.Embedder) llm.VectorStore {
+		d := &node.Data{ID: "embeddedVectorStore_0", Inputs: map[string]any{"embeddings": emb, "collectionName": collection},
+			Outputs: map[string]any{"output": "vectorStore"}}
+		inst, err := embeddedVectorStore.Init(t.Context(), d, &node.Runtime{DataDir: dir, Memo: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inst.(llm.VectorStore)
+	}
+	slow := &blockingEmbedder{inner: base, started: make(chan struct{}), release: make(chan struct{})}
+	n := upsertChunk + 10
+	docs, ids := make([]llm.Document, n), make([]string, n)
+	for i := range docs {
+		docs[i], ids[i] = llm.Document{PageContent: fmt.Sprint("d", i)}, fmt.Sprint("id", i)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := open("big", slow).AddDocuments(t.Context(), docs, ids)
+		done <- err
+	}()
+	<-slow.started // the big upsert is inside its transaction, embedding chunk 2
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	if _, err := open("other", base).AddDocuments(ctx, docs[:3], ids[:3]); err != nil {
+		t.Errorf("an upsert into another collection during a long upsert: %v", err)
+	}
+	close(slow.release)
+	if err := <-done; err != nil {
+		t.Fatalf("the long upsert: %v", err)
 	}
 }

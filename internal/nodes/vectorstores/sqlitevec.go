@@ -1,14 +1,12 @@
 package vectorstores
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/url"
 	"os"
@@ -211,15 +209,15 @@ func decodeMetadata(raw []byte) (map[string]any, error) {
 	return md, nil
 }
 
-// upsertChunk is how many documents AddDocuments embeds (and writes) at a
-// time.
+// upsertChunk is how many documents AddDocuments embeds at a time: the
+// next chunk is embedded while the previous one is written, and only two
+// chunks of vectors are alive at once (unless the index is loaded and so
+// keeps them).
 const upsertChunk = 2048
 
 // AddDocuments implements [llm.VectorStore]. The documents are embedded
-// first, chunk by chunk, with no lock held, so a slow embedding service
-// never blocks other writers of the file; the vectors of a large upsert
-// wait in a temporary file rather than in memory. One transaction then
-// writes them all: an embedding error or a cancelled request leaves the
+// chunk by chunk, overlapping with the SQLite writes, all in one
+// transaction: an embedding error or a cancelled request leaves the
 // collection as it was. The index (when loaded) changes after the commit,
 // in the same order.
 func (s *sqliteVecStore) AddDocuments(ctx context.Context, docs []llm.Document, ids []string) ([]string, error) {
@@ -238,11 +236,29 @@ func (s *sqliteVecStore) AddDocuments(ctx context.Context, docs []llm.Document, 
 		}
 		texts[i] = d.PageContent
 	}
-	sp, err := spoolEmbeddings(ctx, s.emb, texts)
-	if err != nil {
-		return nil, err
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type part struct {
+		lo   int
+		vecs [][]float32
+		err  error
 	}
-	defer sp.close()
+	parts := make(chan part, 1)
+	go func() {
+		defer close(parts)
+		for lo := 0; lo < len(texts); lo += upsertChunk {
+			vecs, err := embedAll(ctx, s.emb, texts[lo:min(lo+upsertChunk, len(texts))])
+			select {
+			case parts <- part{lo: lo, vecs: vecs, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
 
 	s.idx.writeMu.Lock()
 	defer s.idx.writeMu.Unlock()
@@ -256,19 +272,21 @@ func (s *sqliteVecStore) AddDocuments(ctx context.Context, docs []llm.Document, 
 		return nil, fmt.Errorf("adding documents to collection %q: %w", s.collection, err)
 	}
 	defer w.rollback()
-	err = sp.each(upsertChunk, func(lo int, vecs [][]float32) error {
-		if err := w.write(ctx, ids[lo:], docs[lo:], metas[lo:], vecs); err != nil {
-			return err
+	for p := range parts {
+		if p.err != nil {
+			return nil, p.err
+		}
+		if err := w.write(ctx, ids[p.lo:], docs[p.lo:], metas[p.lo:], p.vecs); err != nil {
+			return nil, fmt.Errorf("adding documents to collection %q: %w", s.collection, err)
 		}
 		if keep {
-			all = append(all, vecs...)
+			all = append(all, p.vecs...)
 		}
-		return nil
-	})
-	if err == nil {
-		err = w.commit()
 	}
-	if err != nil {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := w.commit(); err != nil {
 		return nil, fmt.Errorf("adding documents to collection %q: %w", s.collection, err)
 	}
 	if !keep {
@@ -286,122 +304,6 @@ func (s *sqliteVecStore) AddDocuments(ctx context.Context, docs []llm.Document, 
 		return nil, fmt.Errorf("adding documents to collection %q: %w", s.collection, err)
 	}
 	return ids, nil
-}
-
-// vecSpool holds an upsert's vectors between embedding and writing: in
-// memory for up to upsertChunk of them, else in a temporary file of
-// little-endian float32 rows.
-type vecSpool struct {
-	dim int
-	n   int
-	mem [][]float32
-	f   *os.File
-	w   *bufio.Writer
-	buf []byte
-}
-
-// spoolEmbeddings embeds texts chunk by chunk into a spool.
-func spoolEmbeddings(ctx context.Context, emb llm.Embedder, texts []string) (*vecSpool, error) {
-	sp := &vecSpool{}
-	for lo := 0; lo < len(texts); lo += upsertChunk {
-		vecs, err := embedAll(ctx, emb, texts[lo:min(lo+upsertChunk, len(texts))])
-		if err == nil {
-			err = sp.add(vecs)
-		}
-		if err != nil {
-			sp.close()
-			return nil, err
-		}
-	}
-	if sp.w != nil {
-		if err := sp.w.Flush(); err != nil {
-			sp.close()
-			return nil, fmt.Errorf("spooling embeddings: %w", err)
-		}
-	}
-	return sp, nil
-}
-
-func (sp *vecSpool) add(vecs [][]float32) error {
-	for i, v := range vecs {
-		if sp.dim == 0 {
-			sp.dim = len(v)
-		}
-		if len(v) != sp.dim {
-			return fmt.Errorf("embedding documents: vector %d has dimension %d, want %d", sp.n+i, len(v), sp.dim)
-		}
-	}
-	if sp.f == nil && sp.n+len(vecs) <= upsertChunk {
-		sp.mem = append(sp.mem, vecs...)
-		sp.n += len(vecs)
-		return nil
-	}
-	if sp.f == nil {
-		f, err := os.CreateTemp("", "floe-upsert-*.vec")
-		if err != nil {
-			return fmt.Errorf("spooling embeddings: %w", err)
-		}
-		sp.f, sp.w, sp.buf = f, bufio.NewWriterSize(f, 1<<20), make([]byte, 4*sp.dim)
-		pending := sp.mem
-		sp.mem = nil
-		if err := sp.write(pending); err != nil {
-			return err
-		}
-	}
-	if err := sp.write(vecs); err != nil {
-		return err
-	}
-	sp.n += len(vecs)
-	return nil
-}
-
-func (sp *vecSpool) write(vecs [][]float32) error {
-	for _, v := range vecs {
-		putVec(sp.buf, v)
-		if _, err := sp.w.Write(sp.buf); err != nil {
-			return fmt.Errorf("spooling embeddings: %w", err)
-		}
-	}
-	return nil
-}
-
-// each calls fn with the vectors in order, chunk at a time; lo is the
-// index of the chunk's first vector.
-func (sp *vecSpool) each(chunk int, fn func(lo int, vecs [][]float32) error) error {
-	if sp.f == nil {
-		for lo := 0; lo < len(sp.mem); lo += chunk {
-			if err := fn(lo, sp.mem[lo:min(lo+chunk, len(sp.mem))]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if _, err := sp.f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("reading spooled embeddings: %w", err)
-	}
-	r := bufio.NewReaderSize(sp.f, 1<<20)
-	for lo := 0; lo < sp.n; lo += chunk {
-		vecs := make([][]float32, min(chunk, sp.n-lo))
-		for i := range vecs {
-			if _, err := io.ReadFull(r, sp.buf); err != nil {
-				return fmt.Errorf("reading spooled embeddings: %w", err)
-			}
-			vecs[i] = blobVec(sp.buf)
-		}
-		if err := fn(lo, vecs); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// close removes the spool's temporary file.
-func (sp *vecSpool) close() {
-	if sp.f != nil {
-		sp.f.Close()
-		os.Remove(sp.f.Name())
-		sp.f = nil
-	}
 }
 
 // vecWriter is one write transaction of a collection's rows.
