@@ -604,3 +604,79 @@ func TestDeletingRemovesUploads(t *testing.T) {
 		t.Errorf("after deleting the chatflow: %v", got)
 	}
 }
+
+// TestRAGUploadsPerChat: two chats upload different files to the same flow
+// (Vector Upsert with chatId, then file:rag in the prediction); each chat's
+// answer draws on its own file and the shared documents, never the other
+// chat's, both in sourceDocuments and in the request the model receives.
+func TestRAGUploadsPerChat(t *testing.T) {
+	e, _, _ := uploadEnv(t, nil, nil)
+	fake := llmtest.NewProvider(t)
+	apiConfig := `{"overrideConfig":{"status":true,"nodes":{"Text File":[{"name":"txtFile","enabled":true}],"Conversational Retrieval QA Chain":[{"name":"returnSourceDocuments","enabled":true}]}}}`
+	id := e.importTemplate("Local QnA", func(nodes []any) {
+		nodeData(nodes, "chatOllama_0")["inputs"].(map[string]any)["baseUrl"] = fake.URL
+		nodeData(nodes, "localAIEmbeddings_0")["inputs"].(map[string]any)["basePath"] = fake.URL + "/v1"
+		// The embedded store keeps earlier upserts (Faiss replaces its
+		// contents on every upsert, as in Flowise).
+		vs := nodeData(nodes, "faiss_0")
+		in := vs["inputs"].(map[string]any)
+		vs["name"] = "embeddedVectorStore"
+		vs["inputs"] = map[string]any{"document": in["document"], "embeddings": in["embeddings"], "collectionName": "ragchat", "fileUpload": true, "topK": "6"}
+		split := nodeData(nodes, "recursiveCharacterTextSplitter_1")["inputs"].(map[string]any)
+		split["chunkSize"], split["chunkOverlap"] = "120", "0"
+	}, map[string]any{"apiConfig": apiConfig})
+	e.mustOK(e.upsertMultipart(id, map[string]string{"shared.txt": knowledge}, nil), nil)
+	files := map[string][2]string{
+		"chat-a": {"alpha.txt", "The secret password of the vault is ALPHA-SEVEN."},
+		"chat-b": {"beta.txt", "The secret password of the vault is BETA-NINE."},
+	}
+	for chat, f := range files {
+		var up upsertOut
+		e.mustOK(e.upsertMultipart(id, map[string]string{f[0]: f[1]}, map[string]string{"chatId": chat}), &up)
+		if up.NumAdded != 1 || up.AddedDocs[0].Metadata["flowise_chatId"] != chat {
+			t.Fatalf("upsert for %s: %+v, want one chunk tagged flowise_chatId=%s", chat, up, chat)
+		}
+	}
+	for chat, f := range files {
+		other := "BETA-NINE"
+		if chat == "chat-b" {
+			other = "ALPHA-SEVEN"
+		}
+		own := strings.Fields(f[1])[len(strings.Fields(f[1]))-1]
+		own = strings.TrimSuffix(own, ".")
+		fake.Reset()
+		var out struct {
+			Text            string `json:"text"`
+			SourceDocuments []struct {
+				PageContent string         `json:"pageContent"`
+				Metadata    map[string]any `json:"metadata"`
+			} `json:"sourceDocuments"`
+		}
+		e.mustOK(e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{
+			"question": "What is the secret password of the vault?", "chatId": chat, "overrideConfig": map[string]any{"returnSourceDocuments": true},
+			"uploads": []map[string]any{{"type": "file:rag", "name": f[0], "mime": "text/plain", "data": dataURL("text/plain", []byte(f[1]))}},
+		}}), &out)
+		var srcs []string
+		sawOwn, sawShared := false, false
+		for _, d := range out.SourceDocuments {
+			srcs = append(srcs, d.PageContent)
+			if strings.Contains(d.PageContent, other) {
+				t.Errorf("%s sees the other chat's upload: %q", chat, d.PageContent)
+			}
+			sawOwn = sawOwn || strings.Contains(d.PageContent, own)
+			sawShared = sawShared || d.Metadata["flowise_chatId"] == nil
+		}
+		if !sawOwn || !sawShared {
+			t.Errorf("%s: sourceDocuments %q, want its own upload (%s) and shared documents", chat, srcs, own)
+		}
+		var chatReq string
+		for _, rq := range fake.Requests() {
+			if strings.HasSuffix(rq.Path, "/api/chat") {
+				chatReq = mustJSONString(rq.Body)
+			}
+		}
+		if !strings.Contains(chatReq, own) || strings.Contains(chatReq, other) {
+			t.Errorf("%s: the model request has own=%v other=%v: %.400s", chat, strings.Contains(chatReq, own), strings.Contains(chatReq, other), chatReq)
+		}
+	}
+}

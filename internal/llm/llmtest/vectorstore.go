@@ -114,8 +114,10 @@ func corpus() ([]llm.Document, []string) {
 // TestVectorStore is the conformance suite every [llm.VectorStore] passes.
 // newStore returns an empty store embedding with emb; each subtest gets its
 // own. Stores that implement [llm.MMRSearcher] are also checked to
-// diversify their results.
-func TestVectorStore(t *testing.T, newStore func(t *testing.T, emb llm.Embedder) llm.VectorStore) {
+// diversify their results. chats builds the stores of the "chat scoping"
+// case, which checks the File Upload option's per-chat scope; nil skips
+// it, for stores without that option.
+func TestVectorStore(t *testing.T, newStore func(t *testing.T, emb llm.Embedder) llm.VectorStore, chats ChatStores) {
 	t.Helper()
 	fresh := func(t *testing.T) (llm.VectorStore, *SuiteEmbedder) {
 		t.Helper()
@@ -281,6 +283,8 @@ func TestVectorStore(t *testing.T, newStore func(t *testing.T, emb llm.Embedder)
 			t.Errorf("after concurrent adds, %d documents found, want %d", got, workers)
 		}
 	})
+
+	t.Run("chat scoping", func(t *testing.T) { testChatScoping(t, chats) })
 
 	t.Run("mmr diversifies", func(t *testing.T) {
 		s, _ := fresh(t)

@@ -23,6 +23,12 @@ const (
 // chromaNode mirrors Flowise's Chroma node (nodes/vectorstores/Chroma)
 // over Chroma's REST API (v2, or v1 for older servers). The collection is
 // created on first use with Chroma's default settings.
+//
+// Flowise's node has no File Upload input; Floe adds it as an additional
+// parameter, scoped as in Flowise's other stores: a chat's uploads are
+// tagged with the chat id, and searches see that chat's documents and
+// those of no chat. Chroma's where clause cannot say "key absent" (it has
+// no $exists), so that scope is applied by chromaStore after the query.
 var chromaNode = node.Definition{
 	Spec: node.Spec{
 		Label:       "Chroma",
@@ -49,6 +55,7 @@ var chromaNode = node.Definition{
 			{Label: "Chroma URL", Name: inChromaURL, Type: node.TypeString, Optional: true},
 			{Label: "Chroma Metadata Filter", Name: inChromaFilter, Type: node.TypeJSON, Optional: true, AdditionalParams: true, AcceptVariable: true},
 			topKParam(true),
+			fileUploadParam(),
 		},
 		Outputs: outputs("Chroma", "Chroma", "VectorStore"),
 	},
@@ -88,7 +95,7 @@ func initChroma(ctx context.Context, data *node.Data, rt *node.Runtime) (any, er
 		return nil, err
 	}
 	client := &chroma.Client{BaseURL: base, Token: cred[0], Tenant: cred[1], Database: cred[2], HTTP: rt.Client()}
-	in, err := newInstance(data, &chromaStore{client: client, emb: emb, collection: name}, filter)
+	in, err := newInstance(data, rt, &chromaStore{client: client, emb: emb, collection: name}, filter)
 	if err != nil {
 		return nil, err
 	}
@@ -169,8 +176,19 @@ func (s *chromaStore) MaxMarginalRelevanceSearch(ctx context.Context, query stri
 	return marginal(ctx, s, query, k, fetchK, lambda, f)
 }
 
+// scopeFetch is how many more results than asked for a chat-scoped query
+// fetches at first; each next round fetches scopeFetch times more.
+const scopeFetch = 4
+
 // search implements hitSearcher; Chroma always returns the embeddings,
 // which the scores need.
+//
+// A filter holding flowise_chatId (File Upload's chat scope: that chat's
+// documents or those of no chat) is applied here, since a where clause
+// cannot match a missing key: the rest of the filter goes to Chroma, which
+// is asked for scopeFetch·k results, then scopeFetch times more each
+// round until k are in scope or the collection has no more. The k kept
+// are the first in scope in Chroma's order, as a where clause would give.
 func (s *chromaStore) search(ctx context.Context, query string, k int, f llm.Filter, _ bool) ([]float32, []hit, error) {
 	id, err := s.collectionID(ctx)
 	if err != nil {
@@ -180,9 +198,33 @@ func (s *chromaStore) search(ctx context.Context, query string, k int, f llm.Fil
 	if err != nil {
 		return nil, nil, err
 	}
-	matches, err := s.client.Query(ctx, id, q, k, chromaWhere(f))
-	if err != nil {
-		return nil, nil, fmt.Errorf("querying chroma collection %q: %w", s.collection, err)
+	chat, scoped := f[chatIDKey]
+	if scoped {
+		f = maps.Clone(f)
+		delete(f, chatIDKey)
+	}
+	where := chromaWhere(f)
+	n := k
+	if scoped {
+		n = scopeFetch * k
+	}
+	var matches []chroma.Match
+	for {
+		got, err := s.client.Query(ctx, id, q, n, where)
+		if err != nil {
+			return nil, nil, fmt.Errorf("querying chroma collection %q: %w", s.collection, err)
+		}
+		if !scoped {
+			matches = got
+			break
+		}
+		fetched := len(got)
+		matches = slices.DeleteFunc(got, func(m chroma.Match) bool { return !matchesKey(m.Metadata, chatIDKey, chat) })
+		if len(matches) >= k || fetched < n {
+			matches = matches[:min(k, len(matches))]
+			break
+		}
+		n *= scopeFetch
 	}
 	hits := make([]hit, len(matches))
 	for i, m := range matches {

@@ -30,7 +30,9 @@ func TestChromaConformance(t *testing.T) {
 					t.Fatalf("Init: %v", err)
 				}
 				return inst.(llm.VectorStore)
-			})
+			}, chatStores(chromaNode.Init, "c", func(t *testing.T, _ llm.Embedder) (map[string]any, node.Runtime) {
+				return map[string]any{"chromaURL": srv.URL, "collectionName": t.Name()}, *rt
+			}))
 		})
 	}
 }

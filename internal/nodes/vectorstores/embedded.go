@@ -32,7 +32,9 @@ func collectionFile(name string) string {
 // server's data directory (vectors.sqlite), searched through an in-memory
 // index per collection shared by the server's runs (see vecIndex), one
 // collection per collectionName (the chatflow id when empty). It has no
-// Flowise counterpart.
+// Flowise counterpart. Its File Upload input scopes documents as that of
+// Flowise's stores does: a chat's uploads are tagged with the chat id, and
+// searches see that chat's documents and those of no chat.
 var embeddedVectorStore = node.Definition{
 	Spec: node.Spec{
 		Label:    "Embedded Vector Store",
@@ -48,6 +50,7 @@ var embeddedVectorStore = node.Definition{
 			documentParam(),
 			embeddingsParam(),
 			recordManagerParam(),
+			fileUploadParam(),
 			{
 				Label:          "Collection Name",
 				Name:           inCollectionName,
@@ -99,7 +102,7 @@ func initEmbeddedVectorStore(ctx context.Context, data *node.Data, rt *node.Runt
 	if err != nil {
 		return nil, err
 	}
-	in, err := newInstance(data, &sqliteVecStore{db: db, emb: emb, collection: name, idx: idx}, filter)
+	in, err := newInstance(data, rt, &sqliteVecStore{db: db, emb: emb, collection: name, idx: idx}, filter)
 	if err != nil {
 		_ = closeDB(ctx)
 		return nil, err

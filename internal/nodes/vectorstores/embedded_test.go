@@ -23,7 +23,10 @@ func TestEmbeddedConformance(t *testing.T) {
 			t.Fatalf("Init: %v", err)
 		}
 		return inst.(llm.VectorStore)
-	})
+	}, chatStores(embeddedVectorStore.Init, "", func(*testing.T, llm.Embedder) (map[string]any, node.Runtime) {
+		n++
+		return map[string]any{"collectionName": fmt.Sprintf("c%d", n)}, node.Runtime{DataDir: dir, Memo: m}
+	}))
 }
 
 func TestEmbeddedIndexesWithRecordManager(t *testing.T) {

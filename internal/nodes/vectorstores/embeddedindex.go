@@ -274,11 +274,13 @@ func (x *vecIndex) search(q []float32, k int, f llm.Filter, withVectors bool) ([
 	var best []scored
 	switch {
 	case len(f) > 0:
-		rows := []int{} // non-nil: rerank only these
-		for i, d := range x.docs {
-			if matches(d.Metadata, f) {
-				rows = append(rows, i)
-			}
+		// Only the matching rows are candidates; past exactMaxRows of them
+		// (a File Upload chat scope matches every shared row) they are
+		// prefiltered by binary code as a whole collection is.
+		rows := x.matching(f)
+		c := cmp.Or(x.candidates, max(candidatesPerK*k, minCandidates))
+		if len(rows) > exactMaxRows && c < len(rows) && x.dim <= math.MaxUint16 {
+			rows = x.prefilterRows(q, c, rows)
 		}
 		best = x.rerank(q, rows, k)
 	case n <= exactMaxRows || x.dim > math.MaxUint16:
@@ -307,6 +309,31 @@ func (x *vecIndex) search(q []float32, k int, f llm.Filter, withVectors bool) ([
 // row): allocating one per query made garbage that large collections'
 // searches paid for in GC assists.
 var distPool = sync.Pool{New: func() any { return new([]uint16) }}
+
+// matchRowCost is the work of matching one row's metadata against a
+// filter, in the units of parallelWork (about a code word's Hamming
+// distance).
+const matchRowCost = 64
+
+// matching returns the rows whose metadata matches f, in row order, never
+// nil. The caller holds mu.
+func (x *vecIndex) matching(f llm.Filter) []int {
+	n := len(x.ids)
+	terms := newFilterTerms(f)
+	ok := make([]bool, n)
+	x.parallel(n, matchRowCost, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			ok[i] = terms.matches(x.docs[i].Metadata)
+		}
+	})
+	rows := []int{}
+	for i, m := range ok {
+		if m {
+			rows = append(rows, i)
+		}
+	}
+	return rows
+}
 
 // prefilter returns the c rows (in row order) whose codes are nearest to
 // q's by Hamming distance, ties broken by row order. The caller holds mu.
@@ -355,6 +382,53 @@ func (x *vecIndex) prefilter(q []float32, c int) []int {
 		}
 	}
 	return rows
+}
+
+// prefilterRows is prefilter among rows only: the c of them whose codes
+// are nearest to q's, in row order. It is apart from prefilter, whose scan
+// of the whole collection is the unfiltered search's hot loop. The caller
+// holds mu.
+func (x *vecIndex) prefilterRows(q []float32, c int, rows []int) []int {
+	qc := make([]uint64, x.words)
+	encode(qc, q, x.mean)
+	buf := distPool.Get().(*[]uint16)
+	defer distPool.Put(buf)
+	if cap(*buf) < len(rows) {
+		*buf = make([]uint16, len(rows))
+	}
+	dist := (*buf)[:len(rows)]
+	var hmu sync.Mutex
+	hist := make([]int, x.dim+1)
+	x.parallel(len(rows), x.words, func(lo, hi int) {
+		local := make([]int, x.dim+1)
+		for i := lo; i < hi; i++ {
+			d := hamming(qc, x.code(rows[i]))
+			dist[i] = uint16(d)
+			local[d]++
+		}
+		hmu.Lock()
+		for d, m := range local {
+			hist[d] += m
+		}
+		hmu.Unlock()
+	})
+	threshold, below := 0, 0
+	for threshold < len(hist) && below+hist[threshold] < c {
+		below += hist[threshold]
+		threshold++
+	}
+	atThreshold := c - below
+	picked := make([]int, 0, c)
+	for i, d := range dist {
+		switch {
+		case int(d) < threshold:
+			picked = append(picked, rows[i])
+		case int(d) == threshold && atThreshold > 0:
+			picked = append(picked, rows[i])
+			atThreshold--
+		}
+	}
+	return picked
 }
 
 // rerank scores rows (every row when nil) exactly against the normalised

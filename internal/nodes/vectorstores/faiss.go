@@ -34,6 +34,11 @@ const faissVersion = 1
 // own on-disk index: an exact cosine search over float32 vectors saved in
 // basePath. It does not read or write Facebook FAISS index files; an upsert
 // replaces the saved index, as in Flowise.
+//
+// Flowise's node has no File Upload input; Floe adds it as an additional
+// parameter. With it on, a chat's upload is added to the saved index
+// (tagged with the chat id) instead of replacing it, and searches see that
+// chat's documents and those of no chat.
 var faiss = node.Definition{
 	Spec: node.Spec{
 		Label:    "Faiss",
@@ -57,6 +62,7 @@ var faiss = node.Definition{
 				Type:        node.TypeString,
 			},
 			topKParam(true),
+			fileUploadParam(),
 		},
 		Outputs: outputs("Faiss", "Faiss", "SaveableVectorStore", "VectorStore"),
 	},
@@ -90,7 +96,7 @@ func initFaiss(_ context.Context, data *node.Data, rt *node.Runtime) (any, error
 		defer saveMu.Unlock()
 		return saveFaiss(dir, idx.snapshot())
 	}}
-	in, err := newInstance(data, s, nil)
+	in, err := newInstance(data, rt, s, nil)
 	if err != nil {
 		return nil, err
 	}

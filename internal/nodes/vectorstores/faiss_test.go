@@ -21,7 +21,9 @@ func TestFaissConformance(t *testing.T) {
 			t.Fatalf("Init: %v", err)
 		}
 		return inst.(llm.VectorStore)
-	})
+	}, chatStores(faiss.Init, "", func(t *testing.T, _ llm.Embedder) (map[string]any, node.Runtime) {
+		return map[string]any{"basePath": t.TempDir()}, node.Runtime{}
+	}))
 }
 
 func TestFaissPersists(t *testing.T) {

@@ -10,10 +10,52 @@ import (
 // matches reports whether metadata satisfies f: every key of f is present
 // with a value equal to f's as JSON values (1 equals 1.0, ["a"] equals
 // []string{"a"}). An empty f matches everything.
+//
+// The key flowise_chatId (chatIDKey) is File Upload's chat scope, as in
+// Flowise's Postgres node: it matches documents tagged with that chat id
+// and documents with no flowise_chatId at all (shared documents).
 func matches(metadata map[string]any, f llm.Filter) bool {
 	for k, want := range f {
-		got, ok := metadata[k]
-		if !ok || !jsonEqual(got, want) {
+		if !matchesKey(metadata, k, want) {
+			return false
+		}
+	}
+	return true
+}
+
+// matchesKey reports whether metadata satisfies f's key k with value want
+// (see [matches]).
+func matchesKey(metadata map[string]any, k string, want any) bool {
+	got, ok := metadata[k]
+	if !ok {
+		return k == chatIDKey
+	}
+	return jsonEqual(got, want)
+}
+
+// filterTerm is one key of a filter.
+type filterTerm struct {
+	key  string
+	want any
+}
+
+// filterTerms is a filter prepared for matching many documents: its
+// matches reports what [matches] does, without iterating over a map per
+// document, which took about a third of a chat-scoped search of 100,000
+// rows (BenchmarkEmbeddedSearchChatScoped).
+type filterTerms []filterTerm
+
+func newFilterTerms(f llm.Filter) filterTerms {
+	out := make(filterTerms, 0, len(f))
+	for k, want := range f {
+		out = append(out, filterTerm{k, want})
+	}
+	return out
+}
+
+func (ts filterTerms) matches(metadata map[string]any) bool {
+	for _, t := range ts {
+		if !matchesKey(metadata, t.key, t.want) {
 			return false
 		}
 	}

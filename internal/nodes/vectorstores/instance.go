@@ -32,9 +32,11 @@ type instance struct {
 	reset func(context.Context) error
 	// closeFn releases the store's connections.
 	closeFn func(context.Context) error
-	// chatID, when set, is written as flowise_chatId into the metadata of
-	// upserted documents (the File Upload option).
-	chatID string
+	// fileUpload is the File Upload option: searches see only chatID's
+	// documents and those of no chat (see scoped), and upserts write
+	// chatID, when set, as flowise_chatId into the documents' metadata.
+	fileUpload bool
+	chatID     string // the runtime's chat id
 	// upsertMu, when set, serialises upserts with other users of the same
 	// contents, and upserted is then called after each successful one.
 	upsertMu *sync.Mutex
@@ -49,12 +51,19 @@ type instance struct {
 }
 
 // newInstance reads the inputs every vector store node shares (document,
-// recordManager, topK and the MMR settings) around s.
-func newInstance(data *node.Data, s store, filter llm.Filter) (*instance, error) {
+// recordManager, fileUpload, topK and the MMR settings) around s. With
+// File Upload on, the chat is rt's.
+func newInstance(data *node.Data, rt *node.Runtime, s store, filter llm.Filter) (*instance, error) {
 	in := &instance{store: s, filter: filter}
 	var err error
 	if in.loaders, err = node.InputList[any](data, inDocument); err != nil {
 		return nil, err
+	}
+	if in.fileUpload, err = data.Bool(inFileUpload, false); err != nil {
+		return nil, err
+	}
+	if in.fileUpload && rt != nil {
+		in.chatID = rt.ChatID
 	}
 	if data.Has(inRecordManager) {
 		if in.rm, err = node.Input[llm.RecordManager](data, inRecordManager); err != nil {
@@ -102,10 +111,28 @@ func (in *instance) output(data *node.Data) any {
 	return &vectorStore{in}
 }
 
+// scoped returns f with the File Upload chat scope added when the option
+// is on: the key flowise_chatId set to the chat id, which every store of
+// the package reads as "documents of this chat or of no chat" (only those
+// of no chat for an empty chat id). It is added to every search, so a
+// caller's filter narrows the scope but never widens it. f is not changed.
+func (in *instance) scoped(f llm.Filter) llm.Filter {
+	if !in.fileUpload {
+		return f
+	}
+	out := maps.Clone(f)
+	if out == nil {
+		out = llm.Filter{}
+	}
+	out[chatIDKey] = in.chatID
+	return out
+}
+
 // documents loads the document inputs: each is an [llm.Loader] (a document
 // loader node), a []llm.Document or an llm.Document. Documents with empty
-// page content are dropped, as in Flowise.
-func (in *instance) documents(ctx context.Context) ([]llm.Document, error) {
+// page content are dropped, as in Flowise; the others get chatID as
+// flowise_chatId when it is set.
+func (in *instance) documents(ctx context.Context, chatID string) ([]llm.Document, error) {
 	var docs []llm.Document
 	for i, v := range in.loaders {
 		switch x := v.(type) {
@@ -128,12 +155,12 @@ func (in *instance) documents(ctx context.Context) ([]llm.Document, error) {
 		if d.PageContent == "" {
 			continue
 		}
-		if in.chatID != "" {
+		if chatID != "" {
 			d.Metadata = maps.Clone(d.Metadata)
 			if d.Metadata == nil {
 				d.Metadata = map[string]any{}
 			}
-			d.Metadata[chatIDKey] = in.chatID
+			d.Metadata[chatIDKey] = chatID
 		}
 		out = append(out, d)
 	}
@@ -142,21 +169,28 @@ func (in *instance) documents(ctx context.Context) ([]llm.Document, error) {
 
 // Upsert implements [llm.Upserter]: it loads the document inputs and
 // stores them, through [llm.Index] when a record manager is connected.
+// With File Upload on and a chat id (a chat's upload), the documents are
+// tagged with the chat id and added to what the store holds; otherwise a
+// store that replaces its contents on upsert (reset) does so.
 func (in *instance) Upsert(ctx context.Context) (llm.UpsertResult, error) {
+	replace := in.chatID == ""
 	if in.upsertMu == nil {
-		return in.upsert(ctx)
+		return in.upsert(ctx, in.chatID, replace)
 	}
 	in.upsertMu.Lock()
 	defer in.upsertMu.Unlock()
-	res, err := in.upsert(ctx)
+	res, err := in.upsert(ctx, in.chatID, replace)
 	if err == nil && in.upserted != nil {
 		in.upserted()
 	}
 	return res, err
 }
 
-func (in *instance) upsert(ctx context.Context) (llm.UpsertResult, error) {
-	docs, err := in.documents(ctx)
+// upsert stores the document inputs tagged with chatID (none when ""),
+// emptying a store with reset first when replace is set and no record
+// manager is connected.
+func (in *instance) upsert(ctx context.Context, chatID string, replace bool) (llm.UpsertResult, error) {
+	docs, err := in.documents(ctx, chatID)
 	if err != nil {
 		return llm.UpsertResult{}, err
 	}
@@ -168,7 +202,7 @@ func (in *instance) upsert(ctx context.Context) (llm.UpsertResult, error) {
 		opts.VectorStoreName = in.name
 		return llm.Index(ctx, docs, in.store, in.rm, opts)
 	}
-	if in.reset != nil {
+	if replace && in.reset != nil {
 		if err := in.reset(ctx); err != nil {
 			return llm.UpsertResult{}, fmt.Errorf("emptying the store: %w", err)
 		}
@@ -194,12 +228,13 @@ type retriever struct{ *instance }
 
 // Retrieve implements [llm.Retriever]: the topK documents closest to query
 // (or chosen by MMR when the search type is mmr) matching the node's
-// filter.
+// filter, within the chat scope when File Upload is on.
 func (r *retriever) Retrieve(ctx context.Context, query string) ([]llm.Document, error) {
+	f := r.scoped(r.filter)
 	if r.useMMR {
-		return r.store.MaxMarginalRelevanceSearch(ctx, query, r.k, r.fetchK, r.lambda, r.filter)
+		return r.store.MaxMarginalRelevanceSearch(ctx, query, r.k, r.fetchK, r.lambda, f)
 	}
-	hits, err := r.store.SimilaritySearch(ctx, query, r.k, r.filter)
+	hits, err := r.store.SimilaritySearch(ctx, query, r.k, f)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +246,9 @@ func (r *retriever) Retrieve(ctx context.Context, query string) ([]llm.Document,
 }
 
 // vectorStore is a vector store node's "vectorStore" output. Searches
-// without a filter use the node's.
+// without a filter use the node's; with File Upload on, every search keeps
+// to the chat scope. AddDocuments writes documents as given (only Upsert
+// tags them with the chat id), as LangChain's stores do in Flowise.
 type vectorStore struct{ *instance }
 
 // AddDocuments implements [llm.VectorStore].
@@ -224,7 +261,7 @@ func (v *vectorStore) SimilaritySearch(ctx context.Context, query string, k int,
 	if k <= 0 {
 		k = v.k
 	}
-	return v.store.SimilaritySearch(ctx, query, k, v.or(f))
+	return v.store.SimilaritySearch(ctx, query, k, v.scoped(v.or(f)))
 }
 
 // MaxMarginalRelevanceSearch implements [llm.MMRSearcher].
@@ -232,7 +269,7 @@ func (v *vectorStore) MaxMarginalRelevanceSearch(ctx context.Context, query stri
 	if k <= 0 {
 		k = v.k
 	}
-	return v.store.MaxMarginalRelevanceSearch(ctx, query, k, max(fetchK, k), lambda, v.or(f))
+	return v.store.MaxMarginalRelevanceSearch(ctx, query, k, max(fetchK, k), lambda, v.scoped(v.or(f)))
 }
 
 // Delete implements [llm.VectorStore].

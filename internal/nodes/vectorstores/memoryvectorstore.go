@@ -17,6 +17,11 @@ import (
 // "<chatflowId>/<nodeId>": an upsert replaces them, and predictions of the
 // same server read them. A prediction that finds the store empty loads and
 // embeds the connected documents once.
+//
+// Flowise's node has no File Upload input; Floe adds it as an additional
+// parameter. With it on, a chat's upload is added to the contents (tagged
+// with the chat id) instead of replacing them, and searches see that
+// chat's documents and those of no chat.
 var memoryVectorStore = node.Definition{
 	Spec: node.Spec{
 		Label:       "In-Memory Vector Store",
@@ -31,6 +36,7 @@ var memoryVectorStore = node.Definition{
 			documentParam(),
 			embeddingsParam(),
 			topKParam(false),
+			fileUploadParam(),
 		},
 		Outputs: outputs("Memory", "Memory", "VectorStore"),
 	},
@@ -60,12 +66,17 @@ func initMemoryVectorStore(ctx context.Context, data *node.Data, rt *node.Runtim
 		}
 	}
 	s := &flatStore{idx: entry.idx, emb: emb}
-	in, err := newInstance(data, s, nil)
+	in, err := newInstance(data, rt, s, nil)
 	if err != nil {
 		return nil, err
 	}
 	in.reset = s.reset
-	in.upsertMu, in.upserted = &entry.mu, func() { entry.seeded = true }
+	in.upsertMu = &entry.mu
+	in.upserted = func() {
+		if in.chatID == "" { // a chat's upload leaves the connected documents unloaded
+			entry.seeded = true
+		}
+	}
 	if rt == nil || !rt.Upsert {
 		if err := entry.seed(ctx, in); err != nil {
 			return nil, err
@@ -74,14 +85,15 @@ func initMemoryVectorStore(ctx context.Context, data *node.Data, rt *node.Runtim
 	return in.output(data), nil
 }
 
-// seed fills a store that was never upserted with the connected documents.
+// seed adds the connected documents, as documents of no chat, to a store
+// that was never upserted (it may hold chats' uploads, which it keeps).
 func (e *memoryEntry) seed(ctx context.Context, in *instance) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.seeded || len(in.loaders) == 0 {
 		return nil
 	}
-	if _, err := in.upsert(ctx); err != nil {
+	if _, err := in.upsert(ctx, "", false); err != nil {
 		return err
 	}
 	e.seeded = true

@@ -15,7 +15,9 @@ import (
 func TestFlatStoreConformance(t *testing.T) {
 	llmtest.TestVectorStore(t, func(_ *testing.T, emb llm.Embedder) llm.VectorStore {
 		return &flatStore{idx: newFlatIndex(), emb: emb}
-	})
+	}, chatStores(memoryVectorStore.Init, "", func(*testing.T, llm.Embedder) (map[string]any, node.Runtime) {
+		return nil, node.Runtime{ChatflowID: "flow1", Memo: &memo{}} // a new memo: a new store
+	}))
 }
 
 // memo is a node.Memo over a sync.Map, as the server's.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,23 +95,11 @@ func newPineconeInit(controlURL string) node.InitFunc {
 		if err != nil {
 			return nil, err
 		}
-		chatID, err := fileUploadChat(data, rt)
+		in, err := newInstance(data, rt, s, filter)
 		if err != nil {
 			return nil, err
 		}
-		if chatID != "" {
-			// Flowise's rule: the chat's uploads, or documents of no chat.
-			filter = pineconeFilter(filter)
-			or, _ := filter["$or"].([]any)
-			filter["$or"] = append(or,
-				map[string]any{chatIDKey: map[string]any{"$eq": chatID}},
-				map[string]any{chatIDKey: map[string]any{"$exists": false}})
-		}
-		in, err := newInstance(data, s, filter)
-		if err != nil {
-			return nil, err
-		}
-		in.name, in.chatID = s.namespace, chatID
+		in.name = s.namespace
 		return in.output(data), nil
 	}
 }
@@ -214,12 +203,13 @@ func (s *pineconeStore) search(ctx context.Context, query string, k int, f llm.F
 	if withVectors {
 		req.TopK = min(k, 1000)
 	}
+	if ns, ok := f["namespace"].(string); ok { // LangChain's filter.namespace
+		req.Namespace = ns
+		f = maps.Clone(f)
+		delete(f, "namespace")
+	}
 	if len(f) > 0 {
 		req.Filter = pineconeFilter(f)
-		if ns, ok := req.Filter["namespace"].(string); ok { // LangChain's filter.namespace
-			req.Namespace = ns
-			delete(req.Filter, "namespace")
-		}
 	}
 	matches, err := s.client.Query(ctx, host, req)
 	if err != nil {
@@ -316,15 +306,40 @@ func flatten(key string, v any, out map[string]any) {
 
 // pineconeFilter returns f in Pinecone's filter language: plain values
 // become {"$eq": value}; operators and operator objects stay.
+//
+// The key flowise_chatId is File Upload's chat scope: Flowise's $or of
+// {"flowise_chatId": {"$eq": chat}} and {"flowise_chatId": {"$exists":
+// false}}. Flowise appends those two to the filter's own $or, which lets a
+// filter with an $or of its own widen the scope; here the two $or lists
+// are then both required, under $and.
 func pineconeFilter(f llm.Filter) map[string]any {
 	out := make(map[string]any, len(f))
 	for k, v := range f {
+		if k == chatIDKey {
+			continue
+		}
 		if m, ok := v.(map[string]any); ok && isOperatorObject(m) || strings.HasPrefix(k, "$") || k == "namespace" {
 			out[k] = v
 			continue
 		}
 		out[k] = map[string]any{"$eq": v}
 	}
+	chat, scoped := f[chatIDKey]
+	if !scoped {
+		return out
+	}
+	scope := []any{
+		map[string]any{chatIDKey: map[string]any{"$eq": chat}},
+		map[string]any{chatIDKey: map[string]any{"$exists": false}},
+	}
+	own, hasOr := out["$or"]
+	if !hasOr {
+		out["$or"] = scope
+		return out
+	}
+	and, _ := out["$and"].([]any)
+	out["$and"] = append(slices.Clone(and), map[string]any{"$or": own}, map[string]any{"$or": scope})
+	delete(out, "$or")
 	return out
 }
 

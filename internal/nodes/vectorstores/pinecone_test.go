@@ -27,7 +27,9 @@ func TestPineconeConformance(t *testing.T) {
 					t.Fatalf("Init: %v", err)
 				}
 				return inst.(llm.VectorStore)
-			})
+			}, chatStores(initFn, "c", func(t *testing.T, _ llm.Embedder) (map[string]any, node.Runtime) {
+				return map[string]any{"pineconeIndex": "my-index", "pineconeNamespace": t.Name()}, *rt
+			}))
 		})
 	}
 }

@@ -125,38 +125,18 @@ func initPostgres(ctx context.Context, data *node.Data, rt *node.Runtime) (any, 
 	if err != nil {
 		return nil, err
 	}
-	chatID, err := fileUploadChat(data, rt)
-	if err != nil {
-		return nil, err
-	}
-	if chatID != "" {
-		if filter == nil {
-			filter = map[string]any{}
-		}
-		filter[chatIDKey] = chatID
-	}
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("opening the Postgres connection: %w", err)
 	}
-	in, err := newInstance(data, &pgStore{db: db, emb: emb, table: `"` + table + `"`, op: op}, filter)
+	in, err := newInstance(data, rt, &pgStore{db: db, emb: emb, table: `"` + table + `"`, op: op}, filter)
 	if err != nil {
 		db.Close()
 		return nil, err
 	}
-	in.name, in.chatID = tableName, chatID // Flowise scopes records by the raw input
+	in.name = tableName // Flowise scopes records by the raw input
 	in.closeFn = func(context.Context) error { return db.Close() }
 	return in.output(data), nil
-}
-
-// fileUploadChat returns the chat id upserts and searches are tied to when
-// the File Upload option is on, else "".
-func fileUploadChat(data *node.Data, rt *node.Runtime) (string, error) {
-	on, err := data.Bool(inFileUpload, false)
-	if err != nil || !on || rt == nil {
-		return "", err
-	}
-	return rt.ChatID, nil
 }
 
 // postgresDSN builds a connection URL from the host, port, database and ssl

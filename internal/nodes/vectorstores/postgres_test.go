@@ -77,7 +77,9 @@ func TestPostgresConformance(t *testing.T) {
 			in[k] = v
 		}
 		return initPG(t, in, "vectorStore", &node.Runtime{}).(llm.VectorStore)
-	})
+	}, chatStores(postgres.Init, "", func(t *testing.T, _ llm.Embedder) (map[string]any, node.Runtime) {
+		return mergeInputs(base, map[string]any{"tableName": tempTable(t)}), node.Runtime{}
+	}))
 }
 
 func TestPostgresFileUpload(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/floehq/floe/internal/llm"
@@ -143,24 +144,11 @@ func initQdrant(ctx context.Context, data *node.Data, rt *node.Runtime) (any, er
 	if err != nil {
 		return nil, err
 	}
-	chatID, err := fileUploadChat(data, rt)
+	in, err := newInstance(data, rt, s, filter)
 	if err != nil {
 		return nil, err
 	}
-	if chatID != "" {
-		// Flowise's rule: the chat's uploads, or documents of no chat.
-		filter = s.native(filter)
-		chatKey := s.metadataKey + "." + chatIDKey
-		should, _ := filter["should"].([]any)
-		filter["should"] = append(should,
-			map[string]any{"key": chatKey, "match": map[string]any{"value": chatID}},
-			map[string]any{"is_empty": map[string]any{"key": chatKey}})
-	}
-	in, err := newInstance(data, s, filter)
-	if err != nil {
-		return nil, err
-	}
-	in.name, in.chatID = collection, chatID
+	in.name = collection
 	return in.output(data), nil
 }
 
@@ -336,7 +324,41 @@ func (s *qdrantStore) search(ctx context.Context, query string, k int, f llm.Fil
 // native returns f as a Qdrant filter: a filter already in Qdrant's form
 // (must, should, must_not or min_should at the top) as it is, else one
 // must condition per key on the metadata payload.
+//
+// The key flowise_chatId is File Upload's chat scope, whatever the form of
+// the rest: it becomes one more must condition, a nested filter whose
+// should holds Flowise's two conditions (the metadata's flowise_chatId
+// matches the chat id, or is empty: missing or null). Flowise appends those
+// two to the filter's own should instead, which lets a filter with should
+// conditions of its own widen the scope.
 func (s *qdrantStore) native(f llm.Filter) map[string]any {
+	chat, scoped := f[chatIDKey]
+	if scoped {
+		f = maps.Clone(f)
+		delete(f, chatIDKey)
+	}
+	out := s.translate(f)
+	if scoped {
+		key := s.metadataKey + "." + chatIDKey
+		scope := map[string]any{"should": []any{
+			map[string]any{"key": key, "match": map[string]any{"value": chat}},
+			map[string]any{"is_empty": map[string]any{"key": key}},
+		}}
+		var must []any
+		switch m := out["must"].(type) {
+		case []any:
+			must = slices.Clone(m)
+		case map[string]any: // one condition
+			must = []any{m}
+		}
+		out["must"] = append(must, scope)
+	}
+	return out
+}
+
+// translate returns f, without a chat scope, as a Qdrant filter (see
+// native).
+func (s *qdrantStore) translate(f llm.Filter) map[string]any {
 	for _, k := range []string{"must", "should", "must_not", "min_should"} {
 		if _, ok := f[k]; ok {
 			return maps.Clone(f)

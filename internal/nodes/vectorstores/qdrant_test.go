@@ -37,7 +37,9 @@ func TestQdrantConformance(t *testing.T) {
 					t.Fatalf("Init: %v", err)
 				}
 				return inst.(llm.VectorStore)
-			})
+			}, chatStores(qdrantNode.Init, "cred1", func(t *testing.T, _ llm.Embedder) (map[string]any, node.Runtime) {
+				return map[string]any{"qdrantServerUrl": srv.URL, "qdrantCollection": t.Name(), "qdrantSimilarity": sim}, *rt
+			}))
 		})
 	}
 }
