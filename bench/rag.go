@@ -108,13 +108,18 @@ func ragBench(client *http.Client, base string, pid int, fake *llmtest.Provider,
 	}
 	before := rssMiB(pid)
 	t0 := time.Now()
+	var marks []string
 	for i := 0; i < calls; i++ {
 		if _, err := upsertFile(client, base, small.ID, fmt.Sprintf("doc-%d.txt", i%50), smallDoc); err != nil {
 			return err
 		}
+		if (i+1)%(max(calls/6, 1)) == 0 {
+			marks = append(marks, fmt.Sprintf("%d: %.1f", i+1, rssMiB(pid)))
+		}
 	}
 	dbSize := dirMiB(dataDir)
 	fmt.Printf("%d upsert calls of 2 KiB in %v: RSS %.1f → %.1f MiB (store files on disk: %.1f MiB)\n", calls, time.Since(t0).Round(time.Millisecond), before, rssMiB(pid), dbSize)
+	fmt.Printf("  RSS (MiB) after n calls: %s\n", strings.Join(marks, ", "))
 
 	rss0 := rssMiB(pid)
 	data := corpus(mb << 20)

@@ -63,8 +63,9 @@ func openVectorDB(ctx context.Context, rt *node.Runtime, path string) (*sql.DB, 
 			// but, with 64 KiB pages, grew the process by ~140 KB per
 			// small upsert (3,000 upserts: +250 MB, never returned);
 			// journal_size_limit gives the WAL file back after a big
-			// transaction's checkpoint.
-			"_pragma": {"page_size(65536)", "busy_timeout(60000)", "journal_mode(WAL)", "synchronous(NORMAL)", "cache_size(-16384)", "journal_size_limit(67108864)"},
+			// transaction's checkpoint. A small page cache: searches run
+			// on the in-memory index, SQLite only loads and writes.
+			"_pragma": {"page_size(65536)", "busy_timeout(60000)", "journal_mode(WAL)", "synchronous(NORMAL)", "cache_size(-4096)", "journal_size_limit(67108864)"},
 			"_txlock": {"immediate"},
 		}
 		db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
