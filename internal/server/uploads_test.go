@@ -680,3 +680,24 @@ func TestRAGUploadsPerChat(t *testing.T) {
 		}
 	}
 }
+
+// {{file_attachment}} in a prompt resolves to the full-file uploads' text.
+func TestFileAttachmentVariable(t *testing.T) {
+	e, _, _ := uploadEnv(t, nil, nil)
+	fake := llmtest.NewProvider(t)
+	t.Setenv("AZURE_OPENAI_BASE_URL", fake.URL+"/openai/deployments")
+	cred := e.credential("azureOpenAIApi", map[string]any{"azureOpenAIApiKey": "az-key", "azureOpenAIApiInstanceName": "inst",
+		"azureOpenAIApiDeploymentName": "dep", "azureOpenAIApiVersion": "2024-02-01"})
+	id := e.importTemplate("LLM Chain", func(nodes []any) {
+		nodeData(nodes, "azureChatOpenAI_0")["credential"] = cred
+		in := nodeData(nodes, "promptTemplate_0")["inputs"].(map[string]any)
+		in["template"] = "Product notes: {notes}. Name a company for {product}."
+		in["promptValues"] = `{"product":"socks","notes":"{{file_attachment}}"}`
+	}, nil)
+	var out predictionOut
+	e.mustOK(e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"question": "go",
+		"uploads": []map[string]any{{"type": "file:full", "name": "brief.txt", "mime": "text/plain", "data": "woolly and warm"}}}}), &out)
+	if !strings.Contains(out.Text, "Product notes: <doc name='brief.txt'>woolly and warm</doc>") {
+		t.Errorf("answer %q: the prompt did not get the attachment", out.Text)
+	}
+}
