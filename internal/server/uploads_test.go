@@ -304,13 +304,26 @@ func TestAudioUpload(t *testing.T) {
 			}
 		})
 	}
-	// A transcription failure is a clear error; the model is not called
+	// Streaming: the metadata event carries the transcript as the question.
+	r := e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"chatId": "voice-stream", "streaming": true,
+		"uploads": []map[string]any{{"type": "audio", "name": "s.ogg", "mime": "audio/ogg", "data": dataURL("audio/ogg", audio)}}}})
+	sawMeta := false
+	for _, ev := range sseEvents(t, r.body) {
+		if ev["event"] == "metadata" {
+			meta, _ := ev["data"].(map[string]any)
+			sawMeta = meta["question"] == "What is the capital of Zubrowka?"
+		}
+	}
+	if !sawMeta {
+		t.Errorf("the metadata event does not carry the transcript: %s", r.body)
+	}
+		// A transcription failure is a clear error; the model is not called
 	// with an empty question and nothing is stored.
 	whisper.mu.Lock()
 	whisper.fail = true
 	whisper.mu.Unlock()
 	fake.Reset()
-	r := e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"chatId": "voice-fail",
+	r = e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"chatId": "voice-fail",
 		"uploads": []map[string]any{{"type": "audio", "name": "x.webm", "mime": "audio/webm", "data": dataURL("audio/webm", audio)}}}})
 	checkError(t, r, http.StatusBadGateway, "told to fail")
 	if n := len(fake.Requests()); n != 0 {
