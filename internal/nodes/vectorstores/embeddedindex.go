@@ -364,24 +364,35 @@ func (x *vecIndex) prefilter(q []float32, c int) []int {
 		}
 		hmu.Unlock()
 	})
-	// Rows under the threshold are all taken; rows at it fill up to c.
+	return pickNearest(dist, hist, c, nil)
+}
+
+// pickNearest returns the c entries with the smallest distances, in
+// order, ties broken by order: the rows they stand for (rows[i], or i when
+// rows is nil). hist counts the entries per distance.
+func pickNearest(dist []uint16, hist []int, c int, rows []int) []int {
+	// Entries under the threshold are all taken; those at it fill up to c.
 	threshold, below := 0, 0
 	for threshold < len(hist) && below+hist[threshold] < c {
 		below += hist[threshold]
 		threshold++
 	}
 	atThreshold := c - below
-	rows := make([]int, 0, c)
+	picked := make([]int, 0, c)
 	for i, d := range dist {
+		r := i
+		if rows != nil {
+			r = rows[i]
+		}
 		switch {
 		case int(d) < threshold:
-			rows = append(rows, i)
+			picked = append(picked, r)
 		case int(d) == threshold && atThreshold > 0:
-			rows = append(rows, i)
+			picked = append(picked, r)
 			atThreshold--
 		}
 	}
-	return rows
+	return picked
 }
 
 // prefilterRows is prefilter among rows only: the c of them whose codes
@@ -412,23 +423,7 @@ func (x *vecIndex) prefilterRows(q []float32, c int, rows []int) []int {
 		}
 		hmu.Unlock()
 	})
-	threshold, below := 0, 0
-	for threshold < len(hist) && below+hist[threshold] < c {
-		below += hist[threshold]
-		threshold++
-	}
-	atThreshold := c - below
-	picked := make([]int, 0, c)
-	for i, d := range dist {
-		switch {
-		case int(d) < threshold:
-			picked = append(picked, rows[i])
-		case int(d) == threshold && atThreshold > 0:
-			picked = append(picked, rows[i])
-			atThreshold--
-		}
-	}
-	return picked
+	return pickNearest(dist, hist, c, rows)
 }
 
 // rerank scores rows (every row when nil) exactly against the normalised
