@@ -31,6 +31,9 @@ type predictionInput struct {
 	LeadEmail *string
 	HasForm   bool
 	Uploads   []uploadItem
+	// files are multipart files for the flow's document loaders
+	// (reference §1.2), mapped into Overrides as FILE-STORAGE inputs.
+	files []upload
 }
 
 // readPrediction decodes a JSON or multipart prediction body.
@@ -100,9 +103,6 @@ func readPredictionForm(r *http.Request, maxMemory int64) (*predictionInput, err
 		return nil, errorf(http.StatusBadRequest, "malformed multipart body: %v", err)
 	}
 	defer r.MultipartForm.RemoveAll()
-	if len(r.MultipartForm.File) > 0 {
-		return nil, errorf(http.StatusBadRequest, "file uploads in a prediction are not supported yet: send files to /api/v1/vector/upsert or as JSON uploads")
-	}
 	f := r.MultipartForm.Value
 	get := func(k string) string {
 		if v := f[k]; len(v) > 0 {
@@ -124,6 +124,33 @@ func readPredictionForm(r *http.Request, maxMemory int64) (*predictionInput, err
 	}
 	if s := get("leadEmail"); s != "" {
 		in.LeadEmail = &s
+	}
+	if len(r.MultipartForm.File) > 0 {
+		// As Flowise: with files, the other form fields are overrides
+		// too (e.g. returnSourceDocuments=true), vars parsed as JSON; all
+		// still pass the chatflow's allow-list.
+		if in.Overrides == nil {
+			in.Overrides = map[string]any{}
+		}
+		for k, v := range f {
+			switch k {
+			case "question", "chatId", "streaming", "overrideConfig", "history", "leadEmail", "form":
+				continue
+			case "vars":
+				var vars map[string]any
+				if err := json.Unmarshal([]byte(v[0]), &vars); err != nil {
+					return nil, errorf(http.StatusBadRequest, "field %q must hold a JSON object", "vars")
+				}
+				in.Overrides["vars"] = vars
+			default:
+				in.Overrides[k] = v[0]
+			}
+		}
+		files, err := readLoaderFiles(r.MultipartForm, in.Overrides)
+		if err != nil {
+			return nil, err
+		}
+		in.files = files
 	}
 	return in, nil
 }
@@ -321,6 +348,11 @@ func (s *Server) createPrediction(w http.ResponseWriter, r *http.Request) error 
 			undoUploads()
 		}
 	}()
+	if len(in.files) > 0 {
+		if err := s.upsertPredictionFiles(r.Context(), cf, f, in, chatID); err != nil {
+			return err
+		}
+	}
 	var vars map[string]string
 	if cp.usesVars {
 		if vars, err = s.variables(r.Context()); err != nil {

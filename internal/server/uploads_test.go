@@ -317,7 +317,7 @@ func TestAudioUpload(t *testing.T) {
 	if !sawMeta {
 		t.Errorf("the metadata event does not carry the transcript: %s", r.body)
 	}
-		// A transcription failure is a clear error; the model is not called
+	// A transcription failure is a clear error; the model is not called
 	// with an empty question and nothing is stored.
 	whisper.mu.Lock()
 	whisper.fail = true
@@ -713,4 +713,41 @@ func TestFileAttachmentVariable(t *testing.T) {
 	if !strings.Contains(out.Text, "Product notes: <doc name='brief.txt'>woolly and warm</doc>") {
 		t.Errorf("answer %q: the prompt did not get the attachment", out.Text)
 	}
+}
+
+// A multipart prediction with files (reference §1.2) works as in Flowise,
+// where every prediction rebuilds the flow: the files fill the flow's
+// vector store through its loader, then the question is answered from
+// them; other form fields are overrides through the allow-list.
+func TestMultipartPredictionWithFiles(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	fake := llmtest.NewProvider(t)
+	id := e.localQnA(fake, t.TempDir())
+	body, ct := multipartUpsert(t, map[string]string{"knowledge.txt": knowledge}, map[string]string{
+		"question": "What is the capital of Zubrowka?", "returnSourceDocuments": "true", "chatId": "mp-1"})
+	r := e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: body.Bytes(), header: map[string]string{"Content-Type": ct}})
+	var out struct {
+		Text            string `json:"text"`
+		Question        string `json:"question"`
+		SourceDocuments []struct {
+			PageContent string `json:"pageContent"`
+		} `json:"sourceDocuments"`
+	}
+	e.mustOK(r, &out)
+	if out.Question != "What is the capital of Zubrowka?" || len(out.SourceDocuments) == 0 || !strings.Contains(out.SourceDocuments[0].PageContent, "capital of Zubrowka is Lutz") {
+		t.Fatalf("answer: %+v", out)
+	}
+	var chat string
+	for _, rq := range fake.Requests() {
+		if strings.HasSuffix(rq.Path, "/api/chat") {
+			chat = mustJSONString(rq.Body)
+		}
+	}
+	if !strings.Contains(chat, "capital of Zubrowka is Lutz") {
+		t.Errorf("the model did not get the uploaded file's chunk: %.400s", chat)
+	}
+	// A file no loader takes is refused before anything runs.
+	body, ct = multipartUpsert(t, map[string]string{"tool.exe": "MZ"}, map[string]string{"question": "q"})
+	checkError(t, e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: body.Bytes(), header: map[string]string{"Content-Type": ct}}),
+		http.StatusUnsupportedMediaType, "unsupported file type")
 }

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -17,6 +17,7 @@ import (
 	"github.com/floehq/floe/internal/engine"
 	"github.com/floehq/floe/internal/flow"
 	"github.com/floehq/floe/internal/llm"
+	"github.com/floehq/floe/internal/node"
 	"github.com/floehq/floe/internal/store"
 )
 
@@ -100,7 +101,21 @@ func readUpsert(r *http.Request, maxBytes int64) (*upsertInput, error) {
 			in.Overrides[field] = v
 		}
 	}
-	for field, headers := range r.MultipartForm.File {
+	files, err := readLoaderFiles(r.MultipartForm, in.Overrides)
+	if err != nil {
+		return nil, err
+	}
+	in.files = files
+	return in, nil
+}
+
+// readLoaderFiles reads a multipart form's "files" for document loaders
+// (reference §1.2): each name is checked, its extension must map to a
+// loader input, and overrides gets that input set to the stored names,
+// FILE-STORAGE::["a.txt","b.txt"].
+func readLoaderFiles(form *multipart.Form, overrides map[string]any) ([]upload, error) {
+	var files []upload
+	for field, headers := range form.File {
 		if field != "files" {
 			return nil, errorf(http.StatusBadRequest, "file field %q: upload files in the \"files\" field", field)
 		}
@@ -112,32 +127,26 @@ func readUpsert(r *http.Request, maxBytes int64) (*upsertInput, error) {
 			if _, ok := upsertFileKeys[strings.ToLower(filepath.Ext(name))]; !ok {
 				return nil, errorf(http.StatusUnsupportedMediaType, "file %q: unsupported file type %q (supported: %s)", name, filepath.Ext(name), supportedExts())
 			}
-			f, err := fh.Open()
+			data, err := readFormFile(fh)
 			if err != nil {
-				return nil, errorf(http.StatusBadRequest, "reading file %q: %v", name, err)
-			}
-			data, err := io.ReadAll(f)
-			f.Close()
-			if err != nil {
-				return nil, errorf(http.StatusBadRequest, "reading file %q: %v", name, err)
+				return nil, errorf(http.StatusBadRequest, "%v", err)
 			}
 			if len(data) == 0 {
 				return nil, errorf(http.StatusBadRequest, "file %q is empty", name)
 			}
-			in.files = append(in.files, upload{name: name, data: data})
+			files = append(files, upload{name: name, data: data})
 		}
 	}
-	// Map the files to loader inputs: FILE-STORAGE::["a.txt","b.txt"].
 	byKey := map[string][]string{}
-	for _, u := range in.files {
+	for _, u := range files {
 		k := upsertFileKeys[strings.ToLower(filepath.Ext(u.name))]
 		byKey[k] = append(byKey[k], u.name)
 	}
 	for k, names := range byKey {
 		list, _ := json.Marshal(names)
-		in.Overrides[k] = "FILE-STORAGE::" + string(list)
+		overrides[k] = "FILE-STORAGE::" + string(list)
 	}
-	return in, nil
+	return files, nil
 }
 
 func supportedExts() string {
@@ -219,6 +228,76 @@ func (s *Server) upsertVector(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// upsertPredictionFiles handles files sent with a multipart prediction as
+// Flowise does, where every prediction rebuilds the flow: the files are
+// stored for the flow, and each vector store fed by a loader that takes
+// them is upserted (through its record manager, if any) before the
+// question is answered. Loaders not feeding a vector store read the files
+// during the prediction itself.
+func (s *Server) upsertPredictionFiles(ctx context.Context, cf *store.ChatFlow, f *flow.Flow, in *predictionInput, chatID string) error {
+	var targets []*flow.Node
+	for i := range f.Nodes {
+		if n := &f.Nodes[i]; n.Data.Category == "Vector Stores" && s.feedsFrom(f, n.ID, in.Overrides) {
+			targets = append(targets, n)
+		}
+	}
+	var stored []string
+	defer func() { // an upsert that fails keeps no files
+		for _, name := range stored {
+			_ = s.blobs.Delete(context.WithoutCancel(ctx), blob.Key{ChatflowID: cf.ID, Name: name})
+		}
+	}()
+	for _, u := range in.files {
+		if err := s.blobs.Put(ctx, blob.Key{ChatflowID: cf.ID, Name: u.name}, u.data); err != nil {
+			return fmt.Errorf("storing upload: %w", err)
+		}
+		stored = append(stored, u.name)
+	}
+	if len(targets) == 0 {
+		stored = nil
+		return nil
+	}
+	vars, err := s.variables(ctx)
+	if err != nil {
+		return err
+	}
+	apiCfg := engine.ParseAPIConfig(deref(cf.APIConfig))
+	for _, target := range targets {
+		req := engine.Request{ChatflowID: cf.ID, ChatID: chatID, SessionID: chatID, Flow: f, Overrides: in.Overrides,
+			Permissions: apiCfg.Overrides, Vars: vars, Credentials: credentialResolver{s}, Stored: historyReader{db: s.db}}
+		if _, err := s.engine.Upsert(ctx, req, target); err != nil {
+			return upsertError(err, f)
+		}
+	}
+	stored = nil
+	return nil
+}
+
+// feedsFrom reports whether a document loader upstream of node id has a
+// file input (in Floe's spec of it) that overrides sets.
+func (s *Server) feedsFrom(f *flow.Flow, id string, overrides map[string]any) bool {
+	order, err := f.Order(id)
+	if err != nil {
+		return false
+	}
+	for _, nid := range order {
+		n := f.Node(nid)
+		if n == nil || n.Data.Category != "Document Loaders" {
+			continue
+		}
+		def, err := s.nodes.Lookup(n.Data.Name)
+		if err != nil {
+			continue
+		}
+		for _, p := range def.Spec.Inputs {
+			if _, set := overrides[p.Name]; set && p.Type == node.TypeFile {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // upsertError maps an upsert failure: a problem with the flow is a 400, a
