@@ -7,6 +7,7 @@ import (
 
 	"github.com/floehq/floe/internal/llm"
 	"github.com/floehq/floe/internal/node"
+	pgprovider "github.com/floehq/floe/internal/provider/postgres"
 )
 
 // Input names shared by the record manager nodes (Flowise's names).
@@ -94,7 +95,7 @@ func readSettings(data *node.Data, rt *node.Runtime) (settings, error) {
 	if err != nil {
 		return s, err
 	}
-	if s.table, err = sanitizeTableName(table); err != nil {
+	if s.table, err = pgprovider.SanitizeTableName(table); err != nil {
 		return s, fmt.Errorf("input %q: %w", inTableName, err)
 	}
 	ns, err := data.String(inNamespace, "")
@@ -128,17 +129,5 @@ func readSettings(data *node.Data, rt *node.Runtime) (settings, error) {
 }
 
 var (
-	tableNameRE = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
 	namespaceRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,128}$`)
 )
-
-// sanitizeTableName normalises a table name as Flowise does (trimmed, lower
-// case, spaces as underscores) and accepts only letters, digits and
-// underscores.
-func sanitizeTableName(name string) (string, error) {
-	name = strings.Join(strings.Fields(strings.ToLower(strings.TrimSpace(name))), "_")
-	if !tableNameRE.MatchString(name) || len(name) > 63 {
-		return "", fmt.Errorf("invalid table name %q: use up to 63 letters, digits and underscores", name)
-	}
-	return name, nil
-}

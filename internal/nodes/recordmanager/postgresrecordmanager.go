@@ -4,13 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
-	"net/url"
-	"strconv"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
 
 	"github.com/floehq/floe/internal/node"
+	pgprovider "github.com/floehq/floe/internal/provider/postgres"
 )
 
 const (
@@ -54,7 +52,7 @@ func initPostgresRecordManager(ctx context.Context, data *node.Data, rt *node.Ru
 	if err != nil {
 		return nil, err
 	}
-	dsn, err := postgresDSN(ctx, data, rt)
+	dsn, err := pgprovider.DSN(ctx, data, rt)
 	if err != nil {
 		return nil, err
 	}
@@ -64,69 +62,4 @@ func initPostgresRecordManager(ctx context.Context, data *node.Data, rt *node.Ru
 	}
 	return &records{db: db, dialect: dialectPostgres, table: s.table, namespace: s.namespace, opts: s.opts, schema: &schema{},
 		closeFn: func(context.Context) error { return db.Close() }}, nil
-}
-
-// postgresDSN builds a connection URL from the host, port, database and ssl
-// inputs, the PostgresApi credential's user and password, and the ssl and
-// connectTimeout(MS) options of additionalConfig.
-func postgresDSN(ctx context.Context, data *node.Data, rt *node.Runtime) (string, error) {
-	host, err := data.String(inHost, "")
-	if err != nil {
-		return "", err
-	}
-	if host == "" {
-		return "", fmt.Errorf("input %q: a Postgres host is required", inHost)
-	}
-	database, err := data.String(inDatabase, "")
-	if err != nil {
-		return "", err
-	}
-	port, err := data.Int(inPort, 5432)
-	if err != nil {
-		return "", err
-	}
-	if port == 3006 { // Flowise refuses MySQL's port too
-		return "", fmt.Errorf("input %q: invalid port number %d", inPort, port)
-	}
-	ssl, err := data.Bool(inSSL, false)
-	if err != nil {
-		return "", err
-	}
-	user, err := node.CredentialParam(ctx, data, rt, "user")
-	if err != nil {
-		return "", err
-	}
-	password, err := node.CredentialParam(ctx, data, rt, "password")
-	if err != nil {
-		return "", err
-	}
-	var extra map[string]any
-	if err := data.JSON(inAdditionalConfig, &extra); err != nil {
-		return "", err
-	}
-	q := url.Values{"sslmode": {"disable"}}
-	if ssl {
-		q.Set("sslmode", "verify-full")
-	}
-	switch v := extra["ssl"].(type) {
-	case bool:
-		if v {
-			q.Set("sslmode", "verify-full")
-		}
-	case map[string]any:
-		q.Set("sslmode", "verify-full")
-		if reject, ok := v["rejectUnauthorized"].(bool); ok && !reject {
-			q.Set("sslmode", "require")
-		}
-	}
-	if ms, ok := extra["connectTimeoutMS"].(float64); ok && ms > 0 {
-		q.Set("connect_timeout", strconv.Itoa(max(1, int(ms/1000))))
-	} else if ms, ok := extra["connectTimeout"].(float64); ok && ms > 0 {
-		q.Set("connect_timeout", strconv.Itoa(max(1, int(ms/1000))))
-	}
-	u := url.URL{Scheme: "postgres", Host: net.JoinHostPort(host, strconv.Itoa(port)), Path: "/" + database, RawQuery: q.Encode()}
-	if user != "" {
-		u.User = url.UserPassword(user, password)
-	}
-	return u.String(), nil
 }

@@ -4,13 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net"
-	"net/url"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/floehq/floe/internal/node"
+	pgprovider "github.com/floehq/floe/internal/provider/postgres"
 )
 
 const (
@@ -101,7 +97,7 @@ func initPostgres(ctx context.Context, data *node.Data, rt *node.Runtime) (any, 
 	if err != nil {
 		return nil, err
 	}
-	dsn, err := postgresDSN(ctx, data, rt)
+	dsn, err := pgprovider.DSN(ctx, data, rt)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +105,7 @@ func initPostgres(ctx context.Context, data *node.Data, rt *node.Runtime) (any, 
 	if err != nil {
 		return nil, err
 	}
-	table, err := sanitizeTableName(tableName)
+	table, err := pgprovider.SanitizeTableName(tableName)
 	if err != nil {
 		return nil, fmt.Errorf("input %q: %w", inTableName, err)
 	}
@@ -137,82 +133,4 @@ func initPostgres(ctx context.Context, data *node.Data, rt *node.Runtime) (any, 
 	in.name = tableName // Flowise scopes records by the raw input
 	in.closeFn = func(context.Context) error { return db.Close() }
 	return in.output(data), nil
-}
-
-// postgresDSN builds a connection URL from the host, port, database and ssl
-// inputs, the PostgresApi credential's user and password, and the ssl and
-// connectTimeout(MS) options of additionalConfig.
-func postgresDSN(ctx context.Context, data *node.Data, rt *node.Runtime) (string, error) {
-	host, err := data.String(inHost, "")
-	if err != nil {
-		return "", err
-	}
-	if host == "" {
-		return "", fmt.Errorf("input %q: a Postgres host is required", inHost)
-	}
-	database, err := data.String(inDatabase, "")
-	if err != nil {
-		return "", err
-	}
-	port, err := data.Int(inPort, 5432)
-	if err != nil {
-		return "", err
-	}
-	if port == 3006 { // Flowise refuses MySQL's port too
-		return "", fmt.Errorf("input %q: invalid port number %d", inPort, port)
-	}
-	ssl, err := data.Bool(inSSL, false)
-	if err != nil {
-		return "", err
-	}
-	user, err := node.CredentialParam(ctx, data, rt, "user")
-	if err != nil {
-		return "", err
-	}
-	password, err := node.CredentialParam(ctx, data, rt, "password")
-	if err != nil {
-		return "", err
-	}
-	var extra map[string]any
-	if err := data.JSON(inAdditionalConfig, &extra); err != nil {
-		return "", err
-	}
-	q := url.Values{"sslmode": {"disable"}}
-	if ssl {
-		q.Set("sslmode", "verify-full")
-	}
-	switch v := extra["ssl"].(type) {
-	case bool:
-		if v {
-			q.Set("sslmode", "verify-full")
-		}
-	case map[string]any:
-		q.Set("sslmode", "verify-full")
-		if reject, ok := v["rejectUnauthorized"].(bool); ok && !reject {
-			q.Set("sslmode", "require")
-		}
-	}
-	if ms, ok := extra["connectTimeoutMS"].(float64); ok && ms > 0 {
-		q.Set("connect_timeout", strconv.Itoa(max(1, int(ms/1000))))
-	} else if ms, ok := extra["connectTimeout"].(float64); ok && ms > 0 {
-		q.Set("connect_timeout", strconv.Itoa(max(1, int(ms/1000))))
-	}
-	u := url.URL{Scheme: "postgres", Host: net.JoinHostPort(host, strconv.Itoa(port)), Path: "/" + database, RawQuery: q.Encode()}
-	if user != "" {
-		u.User = url.UserPassword(user, password)
-	}
-	return u.String(), nil
-}
-
-var tableNameRE = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
-
-// sanitizeTableName normalises a table name as Flowise does (trimmed, lower
-// case, spaces as underscores) and accepts only letters, digits and
-// underscores.
-func sanitizeTableName(name string) (string, error) {
-	name = strings.Join(strings.Fields(strings.ToLower(strings.TrimSpace(name))), "_")
-	if !tableNameRE.MatchString(name) || len(name) > 63 {
-		return "", fmt.Errorf("invalid table name %q: use up to 63 letters, digits and underscores", name)
-	}
-	return name, nil
 }
