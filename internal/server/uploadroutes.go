@@ -153,8 +153,9 @@ func (s *Server) chatflowUploads(w http.ResponseWriter, r *http.Request) error {
 
 // publicChatbotConfig is GET /api/v1/public-chatbotConfig/{id} (public):
 // the chatflow's chatbotConfig without its origin allow-list, plus the
-// upload capabilities, the flow with secrets and files stripped, and
-// isTTSEnabled (always false: Floe has no text to speech yet).
+// upload capabilities, isTTSEnabled (always false: Floe has no text to
+// speech yet) and, for a public chatflow or an admin, the flow with
+// secrets and files stripped.
 func (s *Server) publicChatbotConfig(w http.ResponseWriter, r *http.Request) error {
 	cf, err := s.chatflow(r)
 	if err != nil {
@@ -170,11 +171,15 @@ func (s *Server) publicChatbotConfig(w http.ResponseWriter, r *http.Request) err
 	delete(out, "allowedOriginsError")
 	f, _, _ := s.plan(cf)
 	out["uploads"] = s.uploadCapabilities(cf, f)
-	clean, err := sanitizeFlowData(cf.FlowData)
-	if err != nil {
-		return err
+	// The flow (prompts included) only for a public chatflow or an admin,
+	// as Flowise 3.1 gates this route; an embedded chat needs the rest.
+	if (cf.IsPublic != nil && *cf.IsPublic) || s.authorizeAdmin(r) == nil {
+		clean, err := sanitizeFlowData(cf.FlowData)
+		if err != nil {
+			return err
+		}
+		out["flowData"] = clean
 	}
-	out["flowData"] = clean
 	out["isTTSEnabled"] = false
 	writeJSON(w, http.StatusOK, out)
 	return nil

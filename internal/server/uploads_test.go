@@ -582,8 +582,13 @@ func TestUploadCapabilities(t *testing.T) {
 	if _, ok := pub["allowedOrigins"]; ok || pub["uploads"] == nil || pub["fullFileUpload"] == nil || pub["starterPrompts"] == nil || pub["isTTSEnabled"] != false {
 		t.Errorf("public chatbotConfig: %v", pub)
 	}
-	if fd, _ := pub["flowData"].(string); strings.Contains(fd, cred) {
-		t.Errorf("public flowData leaks the credential id")
+	if _, ok := pub["flowData"]; ok {
+		t.Errorf("flowData (the flow's prompts) given to anyone for a chatflow that is not public")
+	}
+	var adm map[string]any
+	e.mustOK(e.loopback("GET", "/api/v1/public-chatbotConfig/"+vision, nil), &adm)
+	if fd, _ := adm["flowData"].(string); fd == "" || strings.Contains(fd, cred) {
+		t.Errorf("admin flowData missing or leaking the credential id: %.200s", fd)
 	}
 	// RAG file uploads: Local QnA with fileUpload on its vector store.
 	rag := e.importTemplate("Local QnA", func(nodes []any) {
