@@ -5,8 +5,10 @@ import (
 	"flag"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -561,5 +563,55 @@ func TestEmbeddedCollectionsDoNotBlockEachOther(t *testing.T) {
 	close(slow.release)
 	if err := <-done; err != nil {
 		t.Fatalf("the long upsert: %v", err)
+	}
+}
+
+// slowEmbedder, on its first call, cancels the upsert and then takes a
+// while to answer.
+type slowEmbedder struct {
+	inner   llm.Embedder
+	cancel  context.CancelFunc
+	started chan struct{}
+	active  atomic.Int32
+	once    sync.Once
+}
+
+func (e *slowEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	e.active.Add(1)
+	defer e.active.Add(-1)
+	e.once.Do(func() { e.cancel(); close(e.started) })
+	time.Sleep(30 * time.Millisecond)
+	return e.inner.Embed(ctx, texts)
+}
+
+// AddDocuments never returns while its embedding goroutine still calls
+// the embedding service, even when the write side fails first (here: the
+// transaction cannot begin because the request was cancelled while the
+// first chunk was being embedded).
+func TestEmbeddedAddDocumentsLeavesNoEmbedderRunning(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	ctx, cancel := context.WithCancel(t.Context())
+	emb := &slowEmbedder{inner: &fixedEmbedder{vecs: gaussianVecs(r, 8, 16)}, cancel: cancel, started: make(chan struct{})}
+	dir, m := t.TempDir(), &memo{}
+	d := &node.Data{ID: "embeddedVectorStore_0", Inputs: map[string]any{"embeddings": emb, "collectionName": "noleak"},
+		Outputs: map[string]any{"output": "vectorStore"}}
+	rt := &node.Runtime{DataDir: dir, Memo: m}
+	inst, err := embeddedVectorStore.Init(t.Context(), d, rt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hold the collection's writer lock until the embedder has started and
+	// cancelled, so the write side fails while the embedder still runs.
+	idx, err := embeddedIndex(rt, filepath.Join(dir, embeddedDir, collectionFile("noleak")), "noleak")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx.writeMu.Lock()
+	go func() { <-emb.started; idx.writeMu.Unlock() }()
+	if _, err := inst.(llm.VectorStore).AddDocuments(ctx, []llm.Document{{PageContent: "a"}}, []string{"a"}); err == nil {
+		t.Fatal("AddDocuments of a cancelled request succeeded")
+	}
+	if n := emb.active.Load(); n != 0 {
+		t.Errorf("%d embedding calls still running after AddDocuments returned", n)
 	}
 }

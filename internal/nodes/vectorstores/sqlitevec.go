@@ -239,13 +239,19 @@ func (s *sqliteVecStore) AddDocuments(ctx context.Context, docs []llm.Document, 
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	type part struct {
 		lo   int
 		vecs [][]float32
 		err  error
 	}
 	parts := make(chan part, 1)
+	// On any return, stop the embedder and wait for it: it must not call
+	// the embedding service after AddDocuments returned.
+	defer func() {
+		cancel()
+		for range parts {
+		}
+	}()
 	go func() {
 		defer close(parts)
 		for lo := 0; lo < len(texts); lo += upsertChunk {
