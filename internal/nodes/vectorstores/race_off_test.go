@@ -1,0 +1,6 @@
+//go:build !race
+
+package vectorstores
+
+// raceEnabled reports a -race build (memory figures mean little there).
+const raceEnabled = false
