@@ -20,6 +20,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/floehq/floe/internal/blob/s3test"
 	"github.com/floehq/floe/internal/llm/llmtest"
 	"github.com/floehq/floe/internal/netguard"
 	"github.com/floehq/floe/internal/speechtotext"
@@ -755,4 +756,43 @@ func TestMultipartPredictionWithFiles(t *testing.T) {
 	body, ct = multipartUpsert(t, map[string]string{"tool.exe": "MZ"}, map[string]string{"question": "q"})
 	checkError(t, e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: body.Bytes(), header: map[string]string{"Content-Type": ct}}),
 		http.StatusUnsupportedMediaType, "unsupported file type")
+}
+
+// With STORAGE_TYPE=s3 the same uploads go to an S3-compatible service
+// (an httptest fake that checks every request's signature): stored at
+// <chatflowId>/<chatId>/<name>, replayed to the model, served by
+// get-upload-file, and deleted with the chat's messages.
+func TestUploadsOnS3(t *testing.T) {
+	s3 := s3test.New(t, s3test.Options{})
+	o := s3.Options()
+	e := newEnvWith(t, storetest.Open(t, "sqlite"), "test-secret-key", nil,
+		"STORAGE_TYPE=s3", "S3_STORAGE_BUCKET_NAME="+o.Bucket, "S3_STORAGE_REGION="+o.Region, "S3_ENDPOINT_URL="+s3.URL,
+		"S3_FORCE_PATH_STYLE=true", "S3_STORAGE_ACCESS_KEY_ID="+o.AccessKeyID, "S3_STORAGE_SECRET_ACCESS_KEY="+o.SecretAccessKey)
+	fake := llmtest.NewProvider(t)
+	t.Setenv("GOOGLE_GEMINI_BASE_URL", fake.URL)
+	cred := e.credential("googleGenerativeAI", map[string]any{"googleGenerativeAPIKey": "k"})
+	id := e.importTemplate("Conversation Chain", func(nodes []any) {
+		d := nodeData(nodes, "chatOpenAI_0")
+		d["name"], d["credential"], d["inputs"] = "chatGoogleGenerativeAI", cred, map[string]any{"allowImageUploads": true}
+	}, nil)
+	red := tinyPNG(t, color.RGBA{255, 0, 0, 255})
+	redB64 := base64.StdEncoding.EncodeToString(red)
+	e.mustOK(e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"question": "Colour?", "chatId": "s3-chat",
+		"uploads": []map[string]any{{"type": "file", "name": "red.png", "mime": "image/png", "data": dataURL("image/png", red)}}}}), nil)
+	if got, ok := s3.Object(id + "/s3-chat/red.png"); !ok || !bytes.Equal(got, red) {
+		t.Fatalf("S3 objects %v: the upload is not at %s/s3-chat/red.png", s3.Keys(), id)
+	}
+	fake.Reset()
+	e.mustOK(e.do(req{method: "POST", path: "/api/v1/prediction/" + id, body: map[string]any{"question": "Again?", "chatId": "s3-chat"}}), nil)
+	if body := mustJSONString(fake.Requests()[0].Body); !strings.Contains(body, redB64) {
+		t.Errorf("turn 2 did not replay the image from S3")
+	}
+	r := e.do(req{method: "GET", path: "/api/v1/get-upload-file?chatflowId=" + id + "&chatId=s3-chat&fileName=red.png"})
+	if r.status != 200 || !bytes.Equal(r.body, red) || r.header.Get("Content-Type") != "image/png" {
+		t.Errorf("get-upload-file from S3: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	e.mustOK(e.loopback("DELETE", "/api/v1/chatmessage/"+id+"?chatId=s3-chat", nil), nil)
+	if keys := s3.Keys(); len(keys) != 0 {
+		t.Errorf("S3 objects left after deleting the chat: %v", keys)
+	}
 }
