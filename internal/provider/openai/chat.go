@@ -108,26 +108,29 @@ func New(cfg Config) (*ChatModel, error) {
 	if cfg.BaseURL == "" {
 		return nil, fmt.Errorf("%s: no base URL for %s", cfg.Node, cfg.Provider)
 	}
-	client := cfg.HTTPClient
+	// NewChatCompletionService, unlike NewClient, applies no defaults from
+	// the process environment.
+	return &ChatModel{cfg: cfg, svc: oai.NewChatCompletionService(requestOptions(cfg.BaseURL, cfg.APIKey, cfg.HTTPClient, cfg.Headers, cfg.Query)...)}, nil
+}
+
+// requestOptions are the SDK options every client of this package sets:
+// base URL, HTTP client (nil: http.DefaultClient), API key (none when
+// empty), extra headers and query parameters.
+func requestOptions(baseURL, apiKey string, client *http.Client, headers, query map[string]string) []option.RequestOption {
 	if client == nil {
 		client = http.DefaultClient
 	}
-	opts := []option.RequestOption{
-		option.WithBaseURL(cfg.BaseURL),
-		option.WithHTTPClient(client),
+	opts := []option.RequestOption{option.WithBaseURL(baseURL), option.WithHTTPClient(client)}
+	if apiKey != "" {
+		opts = append(opts, option.WithAPIKey(apiKey))
 	}
-	if cfg.APIKey != "" {
-		opts = append(opts, option.WithAPIKey(cfg.APIKey))
-	}
-	for k, v := range cfg.Headers {
+	for k, v := range headers {
 		opts = append(opts, option.WithHeader(k, v))
 	}
-	for k, v := range cfg.Query {
+	for k, v := range query {
 		opts = append(opts, option.WithQuery(k, v))
 	}
-	// NewChatCompletionService, unlike NewClient, applies no defaults from
-	// the process environment.
-	return &ChatModel{cfg: cfg, svc: oai.NewChatCompletionService(opts...)}, nil
+	return opts
 }
 
 // Stream sends req and yields the answer; see [llm.ChatModel]. A streamed

@@ -72,26 +72,9 @@ func NewEmbedder(cfg EmbedConfig) (*Embedder, error) {
 	if cfg.BaseURL == "" {
 		return nil, fmt.Errorf("%s: no base URL for %s", cfg.Node, cfg.Provider)
 	}
-	client := cfg.HTTPClient
-	if client == nil {
-		client = http.DefaultClient
-	}
-	opts := []option.RequestOption{
-		option.WithBaseURL(cfg.BaseURL),
-		option.WithHTTPClient(client),
-	}
-	if cfg.APIKey != "" {
-		opts = append(opts, option.WithAPIKey(cfg.APIKey))
-	}
-	for k, v := range cfg.Headers {
-		opts = append(opts, option.WithHeader(k, v))
-	}
-	for k, v := range cfg.Query {
-		opts = append(opts, option.WithQuery(k, v))
-	}
 	// NewEmbeddingService, unlike NewClient, applies no defaults from the
 	// process environment.
-	return &Embedder{cfg: cfg, svc: oai.NewEmbeddingService(opts...)}, nil
+	return &Embedder{cfg: cfg, svc: oai.NewEmbeddingService(requestOptions(cfg.BaseURL, cfg.APIKey, cfg.HTTPClient, cfg.Headers, cfg.Query)...)}, nil
 }
 
 // Embed sends texts in one request and returns their vectors in the order
